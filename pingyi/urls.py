@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from campaigns.views import home
+
+from .health import healthz
+
+admin.site.site_header = "评议 · 后台管理"
+admin.site.site_title = "评议后台"
+admin.site.index_title = "数据管理"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("pingyi.accounts.urls")),
+    # Campaign pages use clean slugs (/2021/) and so come last.
+    path("", include("campaigns.urls")),
+]
+
+handler403 = "pingyi.errors.permission_denied"
+handler404 = "pingyi.errors.page_not_found"
+handler500 = "pingyi.errors.server_error"

@@ -1,0 +1,69 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import BatchFactory, CampaignFactory, EvaluatedDepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def campaign_with(departments_per_batch: int):
+    campaign = CampaignFactory(title="2021年专项工作评议")
+    for number in (1, 2):
+        batch = BatchFactory(campaign=campaign, number=number, name=f"第{number}批")
+        EvaluatedDepartmentFactory.create_batch(departments_per_batch, batch=batch)
+    return campaign
+
+
+def test_home_page_lists_batches_and_departments_without_login(client):
+    campaign = campaign_with(3)
+
+    response = client.get(reverse("home"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert campaign.title in body
+    assert "第1批" in body and "第2批" in body
+    for ev in campaign.batches.get(number=1).evaluated.select_related("department"):
+        assert ev.department.name in body
+
+
+@pytest.mark.parametrize("per_batch", [2, 20])
+def test_home_page_query_count_does_not_grow_with_departments(
+    client, django_assert_max_num_queries, per_batch
+):
+    campaign_with(per_batch)
+
+    with django_assert_max_num_queries(4):
+        client.get(reverse("home"))
+
+
+def test_campaign_page_by_slug(client, django_assert_max_num_queries):
+    campaign = campaign_with(10)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("campaigns:detail", args=[campaign.slug]))
+
+    assert response.status_code == 200
+    assert campaign.title in response.content.decode()
+
+
+def test_unknown_campaign_gives_a_chinese_404(client):
+    response = client.get("/no-such-campaign/")
+
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_home_page_with_no_campaign_says_so(client):
+    response = client.get(reverse("home"))
+
+    assert "目前还没有评议活动" in response.content.decode()
+
+
+def test_department_names_are_escaped(client):
+    EvaluatedDepartmentFactory(department__name="<script>alert(1)</script>局")
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;局" in body

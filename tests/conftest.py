@@ -1,0 +1,137 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import PASSWORD
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+IN_CI = os.environ.get("CI") == "true"
+
+
+def need_or_skip(condition: bool, reason: str) -> None:
+    """Skip when a system tool is missing on a developer's machine; in CI it must be there."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must provide it: see scripts/ensure-system-deps.sh)")
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------- database for subprocesses
+def database_url() -> str:
+    """The URL of the database the tests use right now (the test database), for subprocesses
+    such as a Celery worker or gunicorn that must see the same rows."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "DATABASE_URL": database_url(),
+        "PYTHONUNBUFFERED": "1",
+    }
+    # Only the test process itself runs an event loop next to the ORM (see the top of file).
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(extra)
+    return env
+
+
+# ------------------------------------------------------------------------------ Celery
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery -A pingyi worker` process against the configured Redis broker, sharing
+    the test database. Skipped when no broker is configured (the embedded default)."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("no broker configured: set CELERY_BROKER_URL to run real-worker tests")
+    from tests.support.processes import start_worker
+
+    with start_worker(subprocess_env(DJANGO_SETTINGS_MODULE="pingyi.settings.test")) as worker:
+        yield worker
+
+
+# ----------------------------------------------------------------------------- browser
+@pytest.fixture(scope="session")
+def browser():
+    need_or_skip(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        screenshot(page, f"FAILED-{request.node.name}")
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Screenshots land in artifacts/screenshots/ so a person can look at them."""
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+# ----------------------------------------------------------------------------- commands
+@pytest.fixture
+def docker_compose():
+    path = shutil.which("docker-compose")
+    need_or_skip(path is not None, "docker-compose (Debian package) is not installed")
+    return path
+
+
+def run(argv: list[str], *, env: dict | None = None, timeout: int = 120, cwd: Path = ROOT):
+    return subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )

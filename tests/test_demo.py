@@ -1,0 +1,69 @@
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+
+from campaigns.models import Batch, Campaign, EvaluatedDepartment
+from departments.models import Department
+from pingyi.accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+VOLATILE_FIELDS = {"last_login"}
+
+
+def snapshot() -> dict[str, list]:
+    """Every row of every model, serialised, so 'changes nothing' can be checked exactly."""
+    state = {}
+    for model in apps.get_models():
+        if model._meta.label in {"sessions.Session", "admin.LogEntry"}:
+            continue
+        rows = serializers.serialize("python", model.objects.order_by("pk"))
+        for row in rows:
+            for field in VOLATILE_FIELDS:
+                row["fields"].pop(field, None)
+        state[model._meta.label] = rows
+    return state
+
+
+def test_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    first = snapshot()
+
+    call_command("load_demo")
+
+    assert snapshot() == first
+    assert sum(map(len, first.values())) > 100
+
+
+def test_demo_is_the_2021_campaign_of_the_seeds():
+    call_command("load_demo", "--quiet-logins")
+
+    campaign = Campaign.objects.get(slug="2021")
+    batches = {b.number: b for b in Batch.objects.filter(campaign=campaign)}
+    assert [batches[n].evaluated.count() for n in (1, 2)] == [6, 11]
+    batch2_kinds = EvaluatedDepartment.objects.filter(batch=batches[2]).values_list(
+        "department__kind", flat=True
+    )
+    assert list(batch2_kinds).count(Department.Kind.INSTITUTION) == 2
+    names = set(Department.objects.values_list("name", flat=True))
+    assert {"淄博市教育局", "淄博市民政局", "淄博市文化和旅游局", "淄博市医疗保障局"} <= names
+    assert batches[1].vote_date.month == 2 and batches[2].vote_date.month == 4
+    assert batches[1].hearing_date.month == 8 and batches[2].hearing_date.month == 11
+
+
+def test_demo_has_a_login_for_every_role(capsys):
+    call_command("load_demo")
+
+    out = capsys.readouterr().out
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    for username in ("staff", "liaison", "member", "research", "deputy", "admin"):
+        assert username in out
+    assert "pingyi2021" in out
+
+
+def test_demo_logins_work(client):
+    call_command("load_demo", "--quiet-logins")
+
+    assert client.login(username="liaison", password="pingyi2021")
+    assert client.get("/workspace/").url == "/workspace/liaison/"
