@@ -75,8 +75,15 @@ def celery_worker_process(transactional_db):
 
 
 # ----------------------------------------------------------------------------- browser
+def ensure_system_deps() -> None:
+    """Install Chromium, CJK fonts and docker-compose if missing (root only; see the script)."""
+    subprocess.run(["bash", str(ROOT / "scripts" / "ensure-system-deps.sh")], check=False)
+
+
 @pytest.fixture(scope="session")
 def browser():
+    if not Path(CHROMIUM).exists():
+        ensure_system_deps()
     need_or_skip(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
 
@@ -126,6 +133,8 @@ def pytest_runtest_makereport(item, call):
 # ----------------------------------------------------------------------------- commands
 @pytest.fixture
 def docker_compose():
+    if shutil.which("docker-compose") is None:
+        ensure_system_deps()
     path = shutil.which("docker-compose")
     need_or_skip(path is not None, "docker-compose (Debian package) is not installed")
     return path
