@@ -17,6 +17,12 @@ class Campaign(models.Model):
     )
     evaluation_start = models.DateField("评价期开始")
     evaluation_end = models.DateField("评价期结束")
+    key_issues_min = models.PositiveSmallIntegerField(
+        "每个部门重点整改问题下限", default=2, help_text="默认 2 个。"
+    )
+    key_issues_max = models.PositiveSmallIntegerField(
+        "每个部门重点整改问题上限", default=3, help_text="默认 3 个。"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "评议活动"
@@ -26,6 +32,10 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(evaluation_end__gte=F("evaluation_start")),
                 name="campaign_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(key_issues_max__gte=F("key_issues_min")),
+                name="campaign_key_issue_bounds_ordered",
             ),
         ]
 

@@ -67,3 +67,13 @@ def campaigns_of_department(*, department_id: int) -> QuerySet[EvaluatedDepartme
         .select_related("batch", "campaign", "campaign__organizer")
         .order_by("-campaign__year", "batch__number")
     )
+
+
+def public_evaluated_department(*, campaign_slug: str, department_slug: str) -> EvaluatedDepartment:
+    """A department's evaluation within a campaign, for its public page."""
+    try:
+        return EvaluatedDepartment.objects.select_related(
+            "department", "batch", "campaign", "campaign__organizer"
+        ).get(campaign__slug=campaign_slug, department__slug=department_slug)
+    except EvaluatedDepartment.DoesNotExist as exc:
+        raise Http404("该部门（单位）不在这次评议中") from exc

@@ -6,4 +6,9 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("<slug:slug>/", views.campaign_detail, name="detail"),
+    path(
+        "<slug:slug>/departments/<slug:department_slug>/",
+        views.department_detail,
+        name="department",
+    ),
 ]

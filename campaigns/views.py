@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .selectors import public_campaign, public_campaigns
+from .selectors import public_campaign, public_campaigns, public_evaluated_department
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -17,4 +17,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "campaigns/campaign_detail.html", {"campaign": public_campaign(slug=slug)}
+    )
+
+
+def department_detail(request: HttpRequest, slug: str, department_slug: str) -> HttpResponse:
+    evaluated = public_evaluated_department(campaign_slug=slug, department_slug=department_slug)
+    return render(
+        request,
+        "campaigns/department_detail.html",
+        {
+            "evaluated": evaluated,
+            "campaign": evaluated.campaign,
+            "department": evaluated.department,
+        },
     )

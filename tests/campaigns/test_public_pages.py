@@ -67,3 +67,31 @@ def test_department_names_are_escaped(client):
 
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;局" in body
+
+
+def test_department_page_within_a_campaign(client, django_assert_max_num_queries):
+    ev = EvaluatedDepartmentFactory(department__name="淄博市教育局", department__slug="education")
+
+    with django_assert_max_num_queries(3):
+        response = client.get(f"/{ev.campaign.slug}/departments/education/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "淄博市教育局" in body and ev.campaign.title in body
+
+
+def test_department_outside_the_campaign_is_not_found(client):
+    ev = EvaluatedDepartmentFactory()
+    other = EvaluatedDepartmentFactory()
+
+    response = client.get(f"/{ev.campaign.slug}/departments/{other.department.slug}/")
+
+    assert response.status_code == 404
+
+
+def test_campaign_pages_link_to_department_pages(client):
+    ev = EvaluatedDepartmentFactory(department__slug="education")
+
+    body = client.get(f"/{ev.campaign.slug}/").content.decode()
+
+    assert f'href="/{ev.campaign.slug}/departments/education/"' in body
