@@ -1,4 +1,6 @@
 import datetime as dt
+import hashlib
+import hmac
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -257,6 +259,13 @@ def test_caller_hash_never_contains_the_number() -> None:
     assert "13800138000" not in hashed
     assert hashed != caller_hash("13800138000", b"another-secret")
     assert hashed != caller_hash("13900139000", SECRET)
+
+
+@pytest.mark.parametrize("secret", [b"k", b"test-secret", b"x" * 64, b"y" * 100])
+def test_caller_hash_is_standard_hmac_sha256(secret: bytes) -> None:
+    expected = hmac.new(secret, b"13800138000", hashlib.sha256).hexdigest()[:32]
+
+    assert caller_hash("13800138000", secret) == expected
 
 
 @pytest.mark.parametrize("secret", [None, b""])

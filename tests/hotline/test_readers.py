@@ -70,6 +70,18 @@ def test_utf8_with_chinese_deep_in_the_file_is_not_mistaken_for_gbk(tmp_path: Pa
         assert list(table.rows)[-1][1][2] == "市公安局"
 
 
+def test_gbk_with_only_ascii_in_the_first_64_kb_is_detected(tmp_path: Path) -> None:
+    lines = [["ticket_no", "received_at", "department"]]
+    lines += [[f"T{i}", "2021-03-05", "police"] for i in range(5000)]
+    lines += [["T9", "2021-03-05", "市公安局"]]
+    path = write_csv(tmp_path / "a.csv", lines, encoding="gbk")
+    assert path.read_bytes()[:SAMPLE_BYTES].isascii()
+
+    with open_table(path) as table:
+        assert table.encoding == "gb18030"
+        assert list(table.rows)[-1][1][2] == "市公安局"
+
+
 def test_tab_separated_csv(tmp_path: Path) -> None:
     rows = [["GD001", "2021-03-05 14:22:10", "淄博市公安局, 交警支队", "满意"]]
     path = write_csv(tmp_path / "a.txt", [HEADER, *rows], encoding="gbk", sep="\t")
