@@ -380,6 +380,7 @@ def test_member_of_another_committee_gets_404(client):
 
 
 # -------------------------------------------------------------------- query counts
+# Measured: the same counts for 4, 16 and 40 departments (session and user lookups included).
 @pytest.mark.parametrize("n", [4, 16])
 def test_every_page_renders_in_a_bounded_number_of_queries(
     client, django_assert_max_num_queries, n
@@ -391,11 +392,11 @@ def test_every_page_renders_in_a_bounded_number_of_queries(
     client.force_login(staff)
 
     pages = [
-        (reverse("campaigns-staff:campaigns"), 12),
-        (reverse("campaigns-staff:campaign-new"), 12),
-        (reverse("campaigns-staff:campaign", args=[campaign.slug]), 12),
-        (batch_url(batch), 20),
-        (reverse("campaigns-staff:statement", args=[campaign.slug, ev.department.slug]), 12),
+        (reverse("campaigns-staff:campaigns"), 6),
+        (reverse("campaigns-staff:campaign-new"), 4),
+        (reverse("campaigns-staff:campaign", args=[campaign.slug]), 6),
+        (batch_url(batch), 13),
+        (reverse("campaigns-staff:statement", args=[campaign.slug, ev.department.slug]), 4),
     ]
     for url, limit in pages:
         with django_assert_max_num_queries(limit):
@@ -403,23 +404,36 @@ def test_every_page_renders_in_a_bounded_number_of_queries(
     open_staff = StaffFactory(organizer=open_batch.campaign.organizer)
     client.force_login(open_staff)
     for url, limit in [
-        (batch_url(open_batch), 20),
-        (reverse("campaigns-staff:vote-turnout", args=[open_session.pk]), 8),
+        (batch_url(open_batch), 13),
+        (reverse("campaigns-staff:vote-turnout", args=[open_session.pk]), 4),
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url
     client.force_login(open_voters[0])
     for url, limit in [
-        (reverse("accounts:workspace-member"), 12),
-        (reverse("campaigns-staff:ballot", args=[open_session.pk]), 12),
+        (reverse("accounts:workspace-member"), 7),
+        (reverse("campaigns-staff:ballot", args=[open_session.pk]), 6),
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url
     client.logout()
     for url, limit in [
-        (reverse("home"), 5),
+        (reverse("home"), 3),
         (reverse("campaigns:detail", args=[campaign.slug]), 7),
-        (reverse("campaigns:department", args=[campaign.slug, ev.department.slug]), 3),
+        (reverse("campaigns:department", args=[campaign.slug, ev.department.slug]), 1),
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url
+
+
+def test_admin_pages_of_the_campaign_models_open(client):
+    staff, batch, voters = full_batch(4)
+    session = VoteSession.objects.get(batch=batch)
+    client.force_login(ROLE_FACTORIES[Role.ADMIN]())
+
+    for url in [
+        reverse("admin:campaigns_batch_change", args=[batch.pk]),
+        reverse("admin:campaigns_votesession_change", args=[session.pk]),
+        reverse("admin:campaigns_commitmentstatement_changelist"),
+    ]:
+        assert client.get(url).status_code == 200, url
