@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -114,10 +114,25 @@ def runoff_open(*, session: VoteSession, actor, members: Iterable[User] | None =
     )
 
 
+def _share_lock(session_pk: int) -> None:
+    """FOR SHARE on the session row until commit. Submissions share it with each other (no
+    serialising of voters), but vote_close's FOR UPDATE waits for every submission in
+    flight, and a submission that starts after a close waits for it and then reads the
+    closed state: a ballot is either counted or refused, never lost. (Django's foreign-key
+    checks are deferred to commit, so the INSERTs alone would not give this.) SQLite
+    serialises writers on its file lock and needs nothing here."""
+    if connection.vendor != "postgresql":
+        return
+    table = connection.ops.quote_name(VoteSession._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [session_pk])  # noqa: S608
+
+
 @transaction.atomic
 def ballot_submit(*, session: VoteSession, member: User, candidate_ids: Iterable[int]) -> None:
     """Cast one ballot. An empty choice is an abstention. Returns nothing: the caller never
     needs (and must not keep) the ballot's id next to the member."""
+    _share_lock(session.pk)
     session = VoteSession.objects.get(pk=session.pk)
     if session.state != VoteSession.State.OPEN:
         raise ValidationError("本次票决已经结束，不能再投票。")
@@ -141,12 +156,6 @@ def ballot_submit(*, session: VoteSession, member: User, candidate_ids: Iterable
             VoteParticipation.objects.create(session=session, member=member)
     except IntegrityError as exc:
         raise ValidationError("您已经投过票，选票提交后不能更改或重复提交。") from exc
-    # The INSERT above holds a FOR KEY SHARE lock on the session row (PostgreSQL's foreign
-    # key check) until commit, and vote_close takes FOR UPDATE on it. Re-reading the state
-    # after the insert therefore sees a close that committed meanwhile: a ballot is either
-    # counted by the close or refused, never lost.
-    if not VoteSession.objects.filter(pk=session.pk, state=VoteSession.State.OPEN).exists():
-        raise ValidationError("本次票决已经结束，不能再投票。")
     ballot = Ballot.objects.create(session=session)
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, candidate_id=c) for c in sorted(chosen)

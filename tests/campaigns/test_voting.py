@@ -308,6 +308,38 @@ def test_two_concurrent_submissions_of_the_same_member_leave_one_ballot(monkeypa
     assert BallotChoice.objects.filter(ballot__session=session).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_closing_while_a_ballot_is_in_flight_counts_it(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real connections racing: run with DATABASE_URL=postgres://...")
+    staff, _, voters, session, cands = open_vote(members=2)
+    submitted = threading.Event()
+    original = Ballot.objects.create
+
+    def slow_create(**kwargs):
+        submitted.set()  # the submission holds its share lock from here until commit
+        time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(Ballot.objects, "create", slow_create)
+
+    def submit():
+        try:
+            services.ballot_submit(session=session, member=voters[0], candidate_ids=[cands[0].pk])
+        finally:
+            connection.close()
+
+    voter = threading.Thread(target=submit)
+    voter.start()
+    assert submitted.wait(timeout=10)
+    services.vote_close(session=session, actor=staff)  # waits for the ballot in flight
+    voter.join(timeout=10)
+
+    session.refresh_from_db()
+    assert session.ballots_cast == 1 == VoteParticipation.objects.filter(session=session).count()
+    assert VoteCandidate.objects.get(pk=cands[0].pk).votes == 1
+
+
 def test_turnout_is_known_while_open_but_no_counts_are_stored():
     _, _, voters, session, cands = open_vote(members=4)
     cast(session, voters, cands, "A", "A")
