@@ -437,3 +437,55 @@ def test_admin_pages_of_the_campaign_models_open(client):
         reverse("admin:campaigns_commitmentstatement_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_may_open_an_unpublished_statement_file_the_public_may_not(
+    client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    staff = StaffFactory()
+    ev = EvaluatedDepartmentFactory(batch__campaign__organizer=staff.organizer)
+    services.statement_save(
+        evaluated=ev,
+        actor=staff,
+        speaker="局长",
+        date=dt.date(2021, 3, 1),
+        upload=SimpleUploadedFile("发言.docx", b"PK\x03\x04docx"),
+    )
+    url = reverse("campaigns:statement-file", args=[ev.campaign.slug, ev.department.slug])
+
+    assert client.get(url).status_code == 404
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 404
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+
+
+def test_staff_save_the_committee_decision_shown_on_the_public_page(client):
+    staff = StaffFactory()
+    campaign = CampaignFactory(organizer=staff.organizer)
+    client.force_login(staff)
+
+    client.post(
+        reverse("campaigns-staff:campaign", args=[campaign.slug]),
+        {
+            "title": campaign.title,
+            "evaluation_start": "2021-01-01",
+            "evaluation_end": "2020-01-01",
+            "decision_text": "决定内容",
+        },
+    )
+    campaign.refresh_from_db()
+    assert campaign.decision_text == ""  # refused: the window ends before it starts
+    client.post(
+        reverse("campaigns-staff:campaign", args=[campaign.slug]),
+        {
+            "title": campaign.title,
+            "evaluation_start": "2021-01-01",
+            "evaluation_end": "2021-10-31",
+            "decision_text": "常委会决定：开展2021年专项工作评议。",
+        },
+    )
+
+    public = client.get(reverse("campaigns:detail", args=[campaign.slug])).content.decode()
+    assert "常委会决定：开展2021年专项工作评议。" in public
