@@ -11,4 +11,9 @@ urlpatterns = [
         views.department_detail,
         name="department",
     ),
+    path(
+        "<slug:slug>/departments/<slug:department_slug>/statement/",
+        views.statement_file,
+        name="statement-file",
+    ),
 ]

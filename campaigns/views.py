@@ -1,7 +1,13 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .selectors import public_campaign, public_campaigns, public_evaluated_department
+from .selectors import (
+    campaigns_for_user,
+    public_campaign_page,
+    public_campaigns,
+    public_evaluated_department,
+    public_statement,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
-        request, "campaigns/campaign_detail.html", {"campaign": public_campaign(slug=slug)}
+        request, "campaigns/campaign_detail.html", {"campaign": public_campaign_page(slug=slug)}
     )
 
 
@@ -29,5 +35,27 @@ def department_detail(request: HttpRequest, slug: str, department_slug: str) -> 
             "evaluated": evaluated,
             "campaign": evaluated.campaign,
             "department": evaluated.department,
+            "statement": public_statement(evaluated=evaluated),
         },
+    )
+
+
+def statement_file(request: HttpRequest, slug: str, department_slug: str) -> FileResponse:
+    """The uploaded statement document: public once published; before that only staff of
+    the organizer may open it."""
+    evaluated = public_evaluated_department(campaign_slug=slug, department_slug=department_slug)
+    statement = getattr(evaluated, "statement", None)
+    if statement is None or not statement.file:
+        raise Http404("没有上传发言稿文件")
+    if not statement.is_published and not (
+        campaigns_for_user(user=request.user).filter(pk=evaluated.campaign_id).exists()
+        and request.user.role in ("staff", "admin")
+    ):
+        raise Http404("发言稿尚未公布")
+    try:
+        handle = statement.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("发言稿文件不存在") from exc
+    return FileResponse(
+        handle, as_attachment=False, filename=statement.file_name or statement.file.name
     )

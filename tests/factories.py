@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
-from campaigns.models import Batch, Campaign, EvaluatedDepartment
+from campaigns.models import Batch, Campaign, EvaluatedDepartment, Nomination
 from departments.models import Department, DepartmentAlias, District, Organizer, Town
 from pingyi.accounts.models import DeputyLevel, Role, User
 
@@ -150,3 +150,12 @@ ROLE_FACTORIES = {
     Role.DEPUTY: DeputyFactory,
     Role.ADMIN: AdminFactory,
 }
+
+
+class NominationFactory(DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    batch = factory.SubFactory(BatchFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    reason = "群众反映问题较多"

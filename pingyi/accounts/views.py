@@ -9,6 +9,7 @@ from campaigns.selectors import (
     campaign_overviews,
     campaigns_for_user,
     campaigns_of_department,
+    open_votes_for_member,
     public_campaigns,
 )
 from departments.models import Organizer
@@ -47,7 +48,11 @@ def staff_workspace(request: HttpRequest) -> HttpResponse:
 @role_required(*WORKSPACE_ROLES["member"])
 def member_workspace(request: HttpRequest) -> HttpResponse:
     campaigns = campaign_overviews(campaigns=campaigns_for_user(user=request.user))
-    return render(request, "accounts/workspace_member.html", {"campaigns": campaigns})
+    return render(
+        request,
+        "accounts/workspace_member.html",
+        {"campaigns": campaigns, "open_votes": open_votes_for_member(user=request.user)},
+    )
 
 
 @role_required(*WORKSPACE_ROLES["researcher"])

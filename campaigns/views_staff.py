@@ -1,0 +1,356 @@
+"""Committee staff run a campaign: setup, stages, nominations, the vote, statements.
+
+Every view checks the role, then scopes through campaigns_for_user (404 outside the
+organizer); every write is one service call whose ValidationError becomes a message."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.permissions import WORKSPACE_ROLES, role_required
+
+from . import services
+from .forms import (
+    CampaignCreateForm,
+    CampaignEditForm,
+    NominationForm,
+    SlotsForm,
+    StageForm,
+    StagePlanForm,
+    StatementForm,
+    VoteOpenForm,
+)
+from .models import EvaluatedDepartment, Nomination
+from .selectors import (
+    batch_for_user,
+    batch_workspace,
+    campaign_for_user,
+    campaign_overviews,
+    campaigns_for_user,
+    committee_members,
+    nominable_departments,
+    turnout,
+    vote_session_for_staff,
+)
+from .stages import TRANSITIONS, Stage
+
+staff_only = role_required(*WORKSPACE_ROLES["staff"])
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _batch_url(batch) -> str:
+    return reverse("campaigns-staff:batch", args=[batch.campaign.slug, batch.number])
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+# ------------------------------------------------------------------------- campaigns
+@staff_only
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = campaign_overviews(campaigns=campaigns_for_user(user=request.user))
+    return render(request, "campaigns/staff/campaign_list.html", {"campaigns": campaigns})
+
+
+@staff_only
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    mine = campaigns_for_user(user=request.user)
+    organizer = request.user.organizer
+    form = CampaignCreateForm(request.POST or None, campaigns=mine)
+    if organizer is None:
+        messages.error(request, "您的账号没有所属人大常委会，不能创建评议活动。")
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["copy_from"]:
+                campaign = services.campaign_copy(
+                    source=data["copy_from"],
+                    actor=request.user,
+                    year=data["year"],
+                    title=data["title"],
+                    slug=data["slug"],
+                )
+            else:
+                campaign = services.campaign_create(
+                    organizer=organizer,
+                    actor=request.user,
+                    title=data["title"],
+                    year=data["year"],
+                    slug=data["slug"],
+                    evaluation_start=data["evaluation_start"],
+                    evaluation_end=data["evaluation_end"],
+                    batch_count=data["batch_count"],
+                )
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, f"已创建“{campaign.title}”。")
+            return redirect("campaigns-staff:campaign", campaign.slug)
+    return render(request, "campaigns/staff/campaign_new.html", {"form": form})
+
+
+@staff_only
+def campaign_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    form = CampaignEditForm(request.POST or None, instance=campaign)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.campaign_update(
+                    campaign=campaign,
+                    actor=request.user,
+                    **{k: form.cleaned_data[k] for k in form.Meta.fields},
+                )
+            except ValidationError as exc:
+                _refused(request, exc)
+            else:
+                messages.success(request, "评议活动设置已保存。")
+                return redirect("campaigns-staff:campaign", slug)
+        campaign.refresh_from_db()
+    campaign = campaign_overviews(campaigns=campaigns_for_user(user=request.user)).get(
+        pk=campaign.pk
+    )
+    return render(
+        request, "campaigns/staff/campaign_manage.html", {"campaign": campaign, "form": form}
+    )
+
+
+# --------------------------------------------------------------------------- batches
+@staff_only
+def batch_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    context = batch_workspace(batch=batch)
+    batch = context["batch"]
+    context.update(
+        {
+            "next_stages": [Stage(s) for s in TRANSITIONS[Stage(batch.stage)]],
+            "current_stage": Stage(batch.stage),
+            "nomination_form": NominationForm(
+                departments=nominable_departments(campaign=batch.campaign).exclude(
+                    pk__in=[n.department_id for n in context["nominations"]]
+                )
+            ),
+            "slots_form": SlotsForm(initial={"slots": batch.slots}),
+            "plan_form": StagePlanForm(),
+            "open_form": VoteOpenForm(
+                members=committee_members(organizer_id=batch.campaign.organizer_id),
+                initial={
+                    "members": list(
+                        committee_members(organizer_id=batch.campaign.organizer_id).values_list(
+                            "pk", flat=True
+                        )
+                    )
+                },
+            ),
+        }
+    )
+    return render(request, "campaigns/staff/batch_detail.html", context)
+
+
+@staff_only
+@require_POST
+def batch_stage(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    form = StageForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_batch_url(batch))
+    try:
+        services.batch_stage_change(
+            batch=batch,
+            target=form.cleaned_data["target"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{batch.name}已进入“{Stage(batch.stage).label}”阶段。")
+    return redirect(_batch_url(batch))
+
+
+@staff_only
+@require_POST
+def batch_plan(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    form = StagePlanForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_batch_url(batch) + "#timeline")
+    try:
+        services.stage_plan_set(batch=batch, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "阶段计划已保存。")
+    return redirect(_batch_url(batch) + "#timeline")
+
+
+@staff_only
+@require_POST
+def nomination_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    form = NominationForm(request.POST, departments=nominable_departments(campaign=batch.campaign))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_batch_url(batch) + "#nominations")
+    try:
+        services.nomination_add(batch=batch, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已提名“{form.cleaned_data['department'].name}”。")
+    return redirect(_batch_url(batch) + "#nominations")
+
+
+@staff_only
+@require_POST
+def nomination_remove(request: HttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    nomination = get_object_or_404(Nomination, pk=pk, batch=batch)
+    try:
+        services.nomination_remove(nomination=nomination, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已移除该候选部门。")
+    return redirect(_batch_url(batch) + "#nominations")
+
+
+@staff_only
+@require_POST
+def batch_slots(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    form = SlotsForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_batch_url(batch) + "#nominations")
+    try:
+        services.batch_slots_set(batch=batch, slots=form.cleaned_data["slots"], actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"应选名额已设为{form.cleaned_data['slots']}个。")
+    return redirect(_batch_url(batch) + "#nominations")
+
+
+# ------------------------------------------------------------------------------ vote
+@staff_only
+@require_POST
+def vote_open(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    batch = batch_for_user(user=request.user, slug=slug, number=number)
+    form = VoteOpenForm(
+        request.POST, members=committee_members(organizer_id=batch.campaign.organizer_id)
+    )
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(_batch_url(batch) + "#vote")
+    try:
+        services.vote_open(batch=batch, actor=request.user, members=form.cleaned_data["members"])
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "票决已开始，候选名单和应选名额已锁定。")
+    return redirect(_batch_url(batch) + "#vote")
+
+
+@staff_only
+def vote_turnout(request: HttpRequest, pk: int) -> HttpResponse:
+    """Live turnout for the staff page (polled by htmx): how many voted, never for whom."""
+    session = vote_session_for_staff(user=request.user, pk=pk)
+    return render(
+        request,
+        "campaigns/staff/_turnout.html",
+        {"session": session, "turnout": turnout(session=session)},
+    )
+
+
+def _vote_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    session = vote_session_for_staff(user=request.user, pk=pk)
+    try:
+        action(session=session, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(_batch_url(session.batch) + "#vote")
+
+
+@staff_only
+@require_POST
+def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _vote_action(request, pk, services.vote_close, "票决已结束，计票结果如下。")
+
+
+@staff_only
+@require_POST
+def vote_runoff(request: HttpRequest, pk: int) -> HttpResponse:
+    return _vote_action(
+        request, pk, services.runoff_open, "已开启再次投票，候选部门为票数相同的部门。"
+    )
+
+
+@staff_only
+@require_POST
+def vote_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _vote_action(
+        request, pk, services.vote_publish, "票决结果已公布，当选部门已列为被评议部门（单位）。"
+    )
+
+
+# ------------------------------------------------------------------------ statements
+@staff_only
+def statement_edit(request: HttpRequest, slug: str, department_slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = get_object_or_404(
+        EvaluatedDepartment.objects.select_related("department", "batch", "statement"),
+        campaign=campaign,
+        department__slug=department_slug,
+    )
+    statement = getattr(evaluated, "statement", None)
+    initial = {}
+    if statement:
+        initial = {
+            "speaker": statement.speaker,
+            "date": statement.date,
+            "text": statement.text,
+            "publish": statement.is_published,
+        }
+    form = StatementForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.statement_save(
+                evaluated=evaluated,
+                actor=request.user,
+                speaker=data["speaker"],
+                date=data["date"],
+                text=data["text"],
+                upload=data["file"] or None,
+                remove_file=data["remove_file"],
+                publish=data["publish"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "表态发言已保存" + ("并公布。" if data["publish"] else "。"))
+            return redirect(
+                reverse("campaigns-staff:batch", args=[campaign.slug, evaluated.batch.number])
+                + "#evaluated"
+            )
+    return render(
+        request,
+        "campaigns/staff/statement_form.html",
+        {"campaign": campaign, "evaluated": evaluated, "statement": statement, "form": form},
+    )

@@ -1,0 +1,50 @@
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import (
+    Ballot,
+    Batch,
+    CommitmentStatement,
+    EvaluatedDepartment,
+    StageTransition,
+    VoteCandidate,
+    VoteParticipation,
+    VoteSession,
+)
+from campaigns.stages import Stage
+from pingyi.accounts.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_batches_are_voted_published_and_batch_1_is_further_along():
+    call_command("load_demo", "--quiet-logins")
+
+    batches = {b.number: b for b in Batch.objects.filter(campaign__slug="2021")}
+    assert batches[1].stage == Stage.RECTIFICATION and batches[2].stage == Stage.KEY_ISSUES
+    assert User.objects.filter(role=Role.MEMBER, organizer__campaigns__slug="2021").count() == 30
+    for number, (slots, voters) in {1: (6, 28), 2: (11, 29)}.items():
+        batch = batches[number]
+        session = VoteSession.objects.get(batch=batch)
+        assert session.state == VoteSession.State.PUBLISHED and session.slots == slots
+        assert (
+            session.ballots_cast
+            == voters
+            == VoteParticipation.objects.filter(session=session).count()
+        )
+        assert Ballot.objects.filter(session=session).count() == voters
+        selected = set(
+            VoteCandidate.objects.filter(
+                session=session, outcome=VoteCandidate.Outcome.SELECTED
+            ).values_list("department_id", flat=True)
+        )
+        evaluated = set(
+            EvaluatedDepartment.objects.filter(batch=batch).values_list("department_id", flat=True)
+        )
+        assert selected == evaluated and len(evaluated) == slots
+        assert session.candidates.count() > slots  # 差额票决
+        assert StageTransition.objects.filter(batch=batch).last().to_stage == batch.stage
+        assert (
+            CommitmentStatement.objects.filter(evaluated__batch=batch, is_published=True).count()
+            == slots
+        )
