@@ -51,6 +51,7 @@ def test_suggestion_export_neutralises_formulas(staff_client):
     assert set(texts) == set(HOSTILE)
     for cell in texts.values():
         assert cell.data_type == "s"  # a string, never "f" (formula)
+        assert cell.quotePrefix  # and Excel keeps it text even when the cell is edited
     contact = [
         sheet.cell(row=r, column=11) for r in range(2, 7) if sheet.cell(row=r, column=11).value
     ]

@@ -114,3 +114,18 @@ def test_a_file_without_the_required_columns_is_refused(staff_client, evaluated)
 def test_read_rows_refuses_other_formats():
     with pytest.raises(ImportFileError):
         read_rows("notes.docx", b"\x00\x01")
+
+
+def test_management_command_imports_and_reports(tmp_path, evaluated, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "s.csv"
+    path.write_bytes(csv_bytes(GOOD + BAD[:1], "gbk"))
+
+    with pytest.raises(CommandError):
+        call_command("import_suggestions", evaluated.campaign.slug, str(path))
+
+    out = capsys.readouterr()
+    assert "新增 3" in out.out and "第 5 行" in out.err
+    assert Suggestion.objects.count() == 3
