@@ -140,3 +140,35 @@ def test_public_form_and_triage_fit_a_phone(browser, live_server, campaign):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "department-phone")
     context.close()
+
+
+def test_staff_pages_look_right(page, campaign, tmp_path):
+    """Not a behaviour test: screenshots of the remaining staff pages, for a person to look at."""
+    education = campaign.batches.get().evaluated.get()
+    for text in (
+        "公交车等半个小时也不来。",
+        "公交末班车太早，下班回不了家。",
+        "<b>粗体</b>不应生效",
+    ):
+        SuggestionFactory(department=education, text=text)
+    login(page, "wangmin")
+    base = f"{page.base_url}/workspace/staff/{campaign.slug}"
+
+    page.goto(f"{base}/proposals/{education.id}/")
+    expect(page.get_by_role("heading", name="自动归并建议")).to_be_visible()
+    screenshot(page, "proposals")
+    page.goto(f"{base}/funnel/")
+    expect(page.get_by_role("cell", name="市教育局")).to_be_visible()
+    screenshot(page, "funnel")
+
+    upload = tmp_path / "suggestions.csv"
+    upload.write_bytes(
+        "内容,日期,渠道,来源类型,部门\n路灯不亮。,2021-03-01,公开信,社会公众,市教育局\n"
+        ",2021-03-02,意见箱,企业,\n".encode("gbk")
+    )
+    page.goto(f"{base}/suggestions/import/")
+    page.get_by_label("表格文件（XLSX 或 CSV）").set_input_files(str(upload))
+    page.get_by_role("button", name="导入").click()
+    expect(page.locator("#import-report")).to_contain_text("新增 1 条")
+    expect(page.locator("#import-report")).to_contain_text("内容为空")
+    screenshot(page, "import-report")
