@@ -60,3 +60,36 @@ def test_themes_and_funnel_query_counts_are_bounded(client):
 
     assert count_queries(client, reverse("issues:themes", args=[slug])) == themes_small
     assert count_queries(client, reverse("issues:funnel", args=[slug])) == funnel_small
+
+
+def test_triage_for_5000_suggestions_renders_in_the_same_number_of_queries(client):
+    import time
+
+    from issues.models import Suggestion
+
+    ev = EvaluatedDepartmentFactory()
+    client.force_login(StaffFactory(organizer=ev.campaign.organizer))
+    url = reverse("issues:triage", args=[ev.campaign.slug])
+    fill(ev, 3)
+    small = count_queries(client, url)
+    template = SuggestionFactory.build(department=ev, campaign=ev.campaign)
+    Suggestion.objects.bulk_create(
+        [
+            Suggestion(
+                campaign=ev.campaign,
+                department=ev,
+                channel=template.channel,
+                source_type=template.source_type,
+                text=f"{i}号楼前路灯不亮",
+                submitted_on=template.submitted_on,
+                receipt=f"YJ-BULK-{i:06d}",
+            )
+            for i in range(5000)
+        ],
+        batch_size=1000,
+    )
+
+    started = time.perf_counter()
+    assert count_queries(client, url) == small
+    assert count_queries(client, url + "?q=路灯&page=40") == small
+    assert time.perf_counter() - started < 5  # two pages of 50 rows out of 5,003
