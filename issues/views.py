@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -58,6 +58,9 @@ from .selectors import (
 
 STAFF = (Role.STAFF, Role.ADMIN)
 KEY_ISSUE_EDITORS = (Role.STAFF, Role.ADMIN, Role.RESEARCHER)
+# The research group reads the themes (and the suggestions behind them) it builds key issues
+# from; only staff change them.
+THEME_READERS = KEY_ISSUE_EDITORS
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -318,7 +321,7 @@ def import_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@role_required(*STAFF)
+@role_required(*THEME_READERS)
 def themes(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     return render(
@@ -332,9 +335,12 @@ def themes(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@role_required(*STAFF)
+@role_required(*THEME_READERS)
 def theme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
+    can_edit = request.user.role in STAFF
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("调研组只能查看归并主题，修改由评议办进行。")
     theme = get_object_or_404(
         Theme.objects.select_related("department__department"), campaign=campaign, pk=pk
     )
@@ -371,6 +377,7 @@ def theme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ),
             "linked": theme.key_issues.select_related("department__department"),
             "key_issues": issues,
+            "can_edit": can_edit,
         },
     )
 

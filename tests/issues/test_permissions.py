@@ -36,7 +36,7 @@ def state():
     )
 
 
-STAFF_PAGES = ["triage", "themes", "funnel", "record", "import", "export", "export-funnel"]
+STAFF_PAGES = ["triage", "funnel", "record", "import", "export", "export-funnel"]
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -144,3 +144,29 @@ def test_only_deputies_use_the_deputy_form(client, world, role):
 
     assert response.status_code == 403
     assert Suggestion.objects.count() == count
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_themes_are_read_by_staff_and_the_research_group(client, world, role):
+    ev, _, theme, _ = world
+    client.force_login(user_for(role, ev))
+    readers = (Role.STAFF, Role.ADMIN, Role.RESEARCHER)
+
+    listing = client.get(reverse("issues:themes", args=[ev.campaign.slug]))
+    detail = client.get(reverse("issues:theme", args=[ev.campaign.slug, theme.id]))
+
+    assert listing.status_code == detail.status_code == (200 if role in readers else 403)
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.STAFF, Role.ADMIN)])
+def test_only_staff_change_themes(client, world, role):
+    ev, _, theme, issue = world
+    client.force_login(user_for(role, ev))
+    before = state()
+    url = reverse("issues:theme", args=[ev.campaign.slug, theme.id])
+
+    edit = client.post(url, {"title": "改名", "summary": "", "department": ev.id})
+    link = client.post(url, {"action": "link", "key_issue": issue.id})
+
+    assert edit.status_code == link.status_code == 403
+    assert state() == before and not issue.themes.exists()
