@@ -4,7 +4,7 @@ summaries only, never a suggestion's text or contact."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -299,15 +299,6 @@ def public_department_data(*, evaluated: EvaluatedDepartment) -> dict:
     return {"issues": issues, "funnel": funnel}
 
 
-def approved_themes(*, evaluated: EvaluatedDepartment) -> list[Theme]:
-    return list(
-        Theme.objects.filter(department=evaluated, summary_approved=True)
-        .annotate(n=Count("suggestions", filter=~Q(suggestions__status=Suggestion.Status.SPAM)))
-        .only("title", "summary", "is_focus")
-        .order_by("-is_focus", "-n", "title")
-    )
-
-
 def suggestion_by_receipt(*, receipt: str) -> Suggestion | None:
     receipt = receipt.strip().upper()
     if not receipt:
@@ -331,15 +322,3 @@ def deputy_submissions(*, deputy, campaign: Campaign) -> QuerySet[Suggestion]:
         .select_related("department__department", "theme")
         .order_by("-created_at")
     )
-
-
-def counts_by_department(campaign: Campaign) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for r in (
-        Suggestion.objects.filter(campaign=campaign)
-        .exclude(status=Suggestion.Status.SPAM)
-        .values("department_id")
-        .annotate(n=Count("id"))
-    ):
-        counts[r["department_id"]] = r["n"]
-    return counts
