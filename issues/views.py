@@ -20,6 +20,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
@@ -205,8 +206,8 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _bulk_action(request, campaign, departments) -> HttpResponse:
     ids, action = _ids(request), request.POST.get("action")
-    back = request.POST.get("next") or reverse("issues:triage", args=[campaign.slug])
-    if not back.startswith("/"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("issues:triage", args=[campaign.slug])
     if not ids:
         messages.warning(request, "请先勾选意见建议。")

@@ -178,3 +178,15 @@ def test_theme_summary_needs_text_before_approval(department, staff):
             department=department,
             actor=staff,
         )
+
+
+def test_bulk_actions_never_redirect_off_site(client, department, staff):
+    item = make(department, AFTER_SCHOOL[:1])[0]
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("issues:triage", args=[department.campaign.slug]),
+        {"ids": [item.id], "action": "tag", "tag_name": "t", "next": "//evil.example/x"},
+    )
+
+    assert response.url == reverse("issues:triage", args=[department.campaign.slug])
