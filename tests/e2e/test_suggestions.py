@@ -172,3 +172,21 @@ def test_staff_pages_look_right(page, campaign, tmp_path):
     expect(page.locator("#import-report")).to_contain_text("新增 1 条")
     expect(page.locator("#import-report")).to_contain_text("内容为空")
     screenshot(page, "import-report")
+
+
+def test_deputy_submits_from_the_workspace(page, campaign):
+    from pingyi.accounts.models import DeputyLevel
+    from tests.factories import DeputyFactory
+
+    deputy = DeputyFactory(username="sunhongmei", name="孙红梅", deputy_level=DeputyLevel.CITY)
+    login(page, "sunhongmei")
+    page.get_by_role("link", name="提交意见建议").first.click()
+    page.get_by_label("涉及部门（单位）").select_option(label="淄博市教育局")
+    page.get_by_label("意见建议").fill("建议在学校周边规划家长接送区域。")
+    page.get_by_role("button", name="提交").click()
+
+    expect(page.get_by_text(re.compile(r"已提交，回执编号 YJ2021-"))).to_be_visible()
+    expect(page.locator(".link-list")).to_contain_text("建议在学校周边规划家长接送区域")
+    screenshot(page, "deputy-submitted")
+    suggestion = Suggestion.objects.get(submitted_by=deputy)
+    assert suggestion.source_type == "city_deputy" and suggestion.district == deputy.district
