@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("pingyi.accounts.urls")),
     path("workspace/", include("campaigns.urls_staff")),
+    path("", include("issues.urls")),
     # Campaign pages use clean slugs (/2021/) and so come last.
     path("", include("campaigns.urls")),
 ]

@@ -5,9 +5,9 @@ running it twice changes nothing. Later features add their own step to STEPS."""
 
 from django.db import transaction
 
-from . import campaign, geography, selection, users
+from . import campaign, geography, selection, suggestions, users
 
-STEPS = [geography.load, campaign.load, users.load, selection.load]
+STEPS = [geography.load, campaign.load, users.load, selection.load, suggestions.load]
 
 
 @transaction.atomic

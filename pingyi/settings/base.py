@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "rest_framework",
+    "django_ratelimit",
     "pingyi.accounts",
     "departments",
     "campaigns",
@@ -139,6 +140,20 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Cache: rate limits of the public suggestion form count requests here. The embedded
+# default is per process; production sets CACHE_URL to Redis so every gunicorn worker
+# shares one count (CACHE_URL=redis://127.0.0.1:6379/1).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://pingyi")}
+# django-ratelimit refuses LocMemCache (E003, "not shared") and warns about Django's own
+# RedisCache (W001, "not officially supported", it works: atomic INCR). See the comment above.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+RATELIMIT_VIEW = "issues.views.rate_limited"
+# Accepted public suggestions per client IP; hourly and daily windows.
+SUGGESTION_RATE_LIMITS = env.list("SUGGESTION_RATE_LIMITS", default=["5/h", "20/d"])
+# Proof of work of the public form: the client tries up to this many SHA-256 hashes
+# (ALTCHA). 100,000 takes well under a second in a browser.
+ALTCHA_MAX_NUMBER = env.int("ALTCHA_MAX_NUMBER", default=100_000)
 
 # Seconds /healthz waits for the database or the broker before it calls it down.
 HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=2.0)

@@ -1,0 +1,324 @@
+"""Reads for suggestions, themes and key issues. Staff pages get their campaign through
+campaigns.selectors.campaign_for_user first; public reads return counts and approved
+summaries only, never a suggestion's text or contact."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from campaigns.models import Campaign, EvaluatedDepartment
+
+from .models import Channel, KeyIssue, RejectedPair, SourceType, Suggestion, Theme
+from .similarity import MERGE_THRESHOLD, SimilarityIndex
+
+LEVEL_SOURCES = {
+    "city": [SourceType.CITY_DEPUTY],
+    "district": [SourceType.DISTRICT_DEPUTY],
+    "town": [SourceType.TOWN_DEPUTY],
+    "deputy": [SourceType.CITY_DEPUTY, SourceType.DISTRICT_DEPUTY, SourceType.TOWN_DEPUTY],
+    "society": [
+        SourceType.PUBLIC,
+        SourceType.ENTERPRISE,
+        SourceType.DEPARTMENT,
+        SourceType.DISTRICT_COMMITTEE,
+        SourceType.OTHER,
+    ],
+}
+LEVEL_CHOICES = [
+    ("deputy", "全部人大代表"),
+    ("city", "市级代表"),
+    ("district", "区县级代表"),
+    ("town", "镇（街道）级代表"),
+    ("society", "社会各界"),
+]
+
+
+def evaluated_departments(*, campaign: Campaign) -> QuerySet[EvaluatedDepartment]:
+    return (
+        EvaluatedDepartment.objects.filter(campaign=campaign)
+        .select_related("department", "batch")
+        .order_by("batch__number", "position", "department__name")
+    )
+
+
+def suggestion_triage(*, campaign: Campaign, filters: dict) -> QuerySet[Suggestion]:
+    """The staff triage list: every filter is one indexed WHERE; rows carry what the table
+    shows (department, theme, tags) in two queries whatever the page size."""
+    qs = (
+        Suggestion.objects.filter(campaign=campaign)
+        .select_related("department__department", "theme", "district")
+        .prefetch_related("tags")
+        .order_by("-submitted_on", "-id")
+    )
+    if filters.get("batch"):
+        qs = qs.filter(department__batch_id=filters["batch"])
+    department = filters.get("department")
+    if department == "none":
+        qs = qs.filter(department__isnull=True)
+    elif department:
+        qs = qs.filter(department_id=department)
+    if filters.get("channel"):
+        qs = qs.filter(channel=filters["channel"])
+    if filters.get("source_type"):
+        qs = qs.filter(source_type=filters["source_type"])
+    if filters.get("level") in LEVEL_SOURCES:
+        qs = qs.filter(source_type__in=LEVEL_SOURCES[filters["level"]])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    else:
+        qs = qs.exclude(status=Suggestion.Status.SPAM)
+    if filters.get("tag"):
+        qs = qs.filter(tags__id=filters["tag"])
+    if filters.get("theme"):
+        qs = qs.filter(theme_id=filters["theme"])
+    query = (filters.get("q") or "").strip()
+    if query:
+        qs = qs.filter(Q(text__icontains=query) | Q(receipt__iexact=query))
+    return qs
+
+
+def _rejected_with(suggestion_ids: list[int]) -> set[tuple[int, int]]:
+    pairs = RejectedPair.objects.filter(
+        Q(first_id__in=suggestion_ids) | Q(second_id__in=suggestion_ids)
+    ).values_list("first_id", "second_id")
+    return set(pairs)
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def similar_suggestions(*, suggestion: Suggestion, k: int = 10) -> list[tuple[Suggestion, float]]:
+    """The most similar other suggestions of the same department (and the unassigned ones),
+    or of the whole campaign when the suggestion has no department yet. Pairs staff rejected
+    and suggestions already in the same theme are left out."""
+    pool = Suggestion.objects.filter(campaign_id=suggestion.campaign_id).exclude(
+        status=Suggestion.Status.SPAM
+    )
+    if suggestion.department_id:
+        pool = pool.filter(Q(department_id=suggestion.department_id) | Q(department__isnull=True))
+    items = list(pool.values_list("id", "text"))
+    if suggestion.id not in {i for i, _ in items}:
+        items.append((suggestion.id, suggestion.text))
+    index = SimilarityIndex(items)
+    rejected = _rejected_with([suggestion.id])
+    best = [
+        (other, score)
+        for other, score in index.similar_to(suggestion.id, k=k + len(rejected) + 20)
+        if _pair(suggestion.id, other) not in rejected
+    ]
+    objects = Suggestion.objects.select_related("theme", "department__department").in_bulk(
+        [i for i, _ in best]
+    )
+    result = []
+    for other, score in best:
+        s = objects[other]
+        if suggestion.theme_id and s.theme_id == suggestion.theme_id:
+            continue
+        result.append((s, score))
+    return result[:k]
+
+
+def merge_proposals(
+    *,
+    campaign: Campaign,
+    department: EvaluatedDepartment | None,
+    threshold: float = MERGE_THRESHOLD,
+) -> list[list[Suggestion]]:
+    """Groups of unmerged suggestions of one department that read alike, largest first.
+    A member staff rejected against the group's first member is dropped from the group."""
+    pool = Suggestion.objects.filter(campaign=campaign, status=Suggestion.Status.RECEIVED)
+    pool = pool.filter(department=department) if department else pool.filter(department=None)
+    items = list(pool.values_list("id", "text"))
+    groups = SimilarityIndex(items).propose_merges(threshold=threshold)
+    if not groups:
+        return []
+    rejected = _rejected_with([g[0] for g in groups])
+    objects = pool.in_bulk([i for g in groups for i in g])
+    result = []
+    for group in groups:
+        head = group[0]
+        kept = [head] + [i for i in group[1:] if _pair(head, i) not in rejected]
+        if len(kept) > 1:
+            result.append([objects[i] for i in kept])
+    return result
+
+
+def themes_of_campaign(*, campaign: Campaign) -> QuerySet[Theme]:
+    return (
+        Theme.objects.filter(campaign=campaign)
+        .select_related("department__department")
+        .annotate(n=Count("suggestions", distinct=True))
+        .prefetch_related("key_issues")
+        .order_by("department__batch__number", "department__position", "-is_focus", "title")
+    )
+
+
+# ---------------------------------------------------------------------------------- funnel
+@dataclass
+class FunnelRow:
+    department: EvaluatedDepartment | None
+    collected: int = 0
+    merged: int = 0
+    themes: int = 0
+    focus_themes: int = 0
+    key_issues: int = 0
+    by_channel: Counter = field(default_factory=Counter)
+    by_source: Counter = field(default_factory=Counter)
+
+    @property
+    def unmerged(self) -> int:
+        return self.collected - self.merged
+
+    def channel_list(self) -> list[tuple[str, int]]:
+        return [(label, self.by_channel[v]) for v, label in Channel.choices if self.by_channel[v]]
+
+    def source_list(self) -> list[tuple[str, int]]:
+        return [(label, self.by_source[v]) for v, label in SourceType.choices if self.by_source[v]]
+
+
+def department_funnels(
+    *, campaign: Campaign, evaluated: EvaluatedDepartment | None = None, key_issues: bool = True
+) -> list[FunnelRow]:
+    """collected -> merged themes -> focus themes -> key issues, per evaluated department,
+    plus a row for suggestions without a department. Four queries whatever the size; for
+    one department (`evaluated`) two, plus one when key issues are counted here."""
+    department_id = evaluated.id if evaluated else None
+    if evaluated:
+        rows: dict[int | None, FunnelRow] = {evaluated.id: FunnelRow(evaluated)}
+    else:
+        rows = {ev.id: FunnelRow(ev) for ev in evaluated_departments(campaign=campaign)}
+        rows[None] = FunnelRow(None)
+    suggestions = Suggestion.objects.filter(campaign=campaign).exclude(
+        status=Suggestion.Status.SPAM
+    )
+    if department_id:
+        suggestions = suggestions.filter(department_id=department_id)
+    # One grouped query gives channel, source and merged counts together.
+    grouped = suggestions.values("department_id", "channel", "source_type", "status").annotate(
+        n=Count("id")
+    )
+    for r in grouped.order_by():
+        row = rows.get(r["department_id"])
+        if row is None:
+            continue
+        row.collected += r["n"]
+        row.by_channel[r["channel"]] += r["n"]
+        row.by_source[r["source_type"]] += r["n"]
+        if r["status"] == Suggestion.Status.MERGED:
+            row.merged += r["n"]
+    themes = Theme.objects.filter(campaign=campaign)
+    if department_id:
+        themes = themes.filter(department_id=department_id)
+    themes = (
+        themes.values("department_id")
+        .annotate(n=Count("id"), focus=Count("id", filter=Q(is_focus=True)))
+        .order_by()
+    )
+    for r in themes:
+        if r["department_id"] in rows:
+            rows[r["department_id"]].themes = r["n"]
+            rows[r["department_id"]].focus_themes = r["focus"]
+    issues = (
+        KeyIssue.objects.filter(department__campaign=campaign, status=KeyIssue.Status.CONFIRMED)
+        .values("department_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    if department_id:
+        issues = issues.filter(department_id=department_id)
+    for r in issues if key_issues else ():
+        if r["department_id"] in rows:
+            rows[r["department_id"]].key_issues = r["n"]
+    result = list(rows.values())
+    if None in rows and not rows[None].collected and not rows[None].themes:
+        result.remove(rows[None])
+    return result
+
+
+# ------------------------------------------------------------------------------ key issues
+def key_issues_with_trail() -> Prefetch:
+    themes = Theme.objects.annotate(n=Count("suggestions", distinct=True)).order_by("title")
+    return Prefetch(
+        "key_issues",
+        queryset=KeyIssue.objects.prefetch_related(Prefetch("themes", queryset=themes)).order_by(
+            "position", "id"
+        ),
+    )
+
+
+def key_issue_board(*, campaign: Campaign) -> QuerySet[EvaluatedDepartment]:
+    """Every evaluated department with its key issues and their themes (with counts)."""
+    return evaluated_departments(campaign=campaign).prefetch_related(key_issues_with_trail())
+
+
+# ---------------------------------------------------------------------------------- public
+@dataclass
+class PublicKeyIssue:
+    title: str
+    description: str
+    suggestion_count: int
+    themes: list[tuple[str, str, int]]  # (title, approved summary, count)
+
+
+def public_key_issues(*, evaluated: EvaluatedDepartment) -> list[PublicKeyIssue]:
+    """Confirmed key issues with the counts behind them. Theme summaries appear only when
+    staff approved them; suggestion text never."""
+    themes = Theme.objects.annotate(
+        n=Count("suggestions", filter=~Q(suggestions__status=Suggestion.Status.SPAM))
+    ).order_by("-n", "title")
+    issues = (
+        KeyIssue.objects.filter(department=evaluated, status=KeyIssue.Status.CONFIRMED)
+        .prefetch_related(Prefetch("themes", queryset=themes))
+        .order_by("position", "id")
+    )
+    result = []
+    for issue in issues:
+        linked = list(issue.themes.all())
+        result.append(
+            PublicKeyIssue(
+                title=issue.title,
+                description=issue.description,
+                suggestion_count=sum(t.n for t in linked),
+                themes=[(t.title, t.summary, t.n) for t in linked if t.summary_approved],
+            )
+        )
+    return result
+
+
+def public_department_data(*, evaluated: EvaluatedDepartment) -> dict:
+    """Everything the public department page shows about suggestions, in four queries."""
+    issues = public_key_issues(evaluated=evaluated)
+    [funnel] = department_funnels(
+        campaign=evaluated.campaign, evaluated=evaluated, key_issues=False
+    )
+    funnel.key_issues = len(issues)
+    return {"issues": issues, "funnel": funnel}
+
+
+def suggestion_by_receipt(*, receipt: str) -> Suggestion | None:
+    receipt = receipt.strip().upper()
+    if not receipt:
+        return None
+    return (
+        Suggestion.objects.select_related("campaign", "department__department", "theme")
+        .prefetch_related(
+            Prefetch(
+                "theme__key_issues",
+                queryset=KeyIssue.objects.filter(status=KeyIssue.Status.CONFIRMED),
+            )
+        )
+        .filter(receipt=receipt)
+        .first()
+    )
+
+
+def deputy_submissions(*, deputy, campaign: Campaign) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(submitted_by=deputy, campaign=campaign)
+        .select_related("department__department", "theme")
+        .order_by("-created_at")
+    )

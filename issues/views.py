@@ -1,0 +1,583 @@
+"""HTTP for suggestions and key issues: parse, check permission, call a service or selector.
+
+Permissions, all on the server:
+- public form, receipt lookup: anyone (rate-limited, honeypot, proof of work);
+- deputy form: deputies only, level and district from their profile;
+- triage, import, themes, funnel, exports: staff (and admins), scoped to their organizer
+  through campaigns.selectors.campaign_for_user (404 outside it);
+- key issues: researchers and staff propose and edit; only staff confirm."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from campaigns.models import EvaluatedDepartment
+from campaigns.selectors import campaign_for_user
+from campaigns.selectors import public_campaign as get_public_campaign
+from pingyi.accounts.models import Role
+from pingyi.accounts.permissions import role_required
+
+from . import services
+from .challenge import challenge_new, challenge_verify
+from .exports import workbook_bytes
+from .forms import (
+    DeputySuggestionForm,
+    ImportForm,
+    KeyIssueForm,
+    PublicSuggestionForm,
+    RecordForm,
+    ThemeForm,
+    TriageFilterForm,
+)
+from .importing import ImportFileError, read_rows
+from .models import Channel, KeyIssue, SourceType, Suggestion, Tag, Theme
+from .selectors import (
+    department_funnels,
+    deputy_submissions,
+    evaluated_departments,
+    key_issue_board,
+    merge_proposals,
+    similar_suggestions,
+    suggestion_by_receipt,
+    suggestion_triage,
+    themes_of_campaign,
+)
+
+STAFF = (Role.STAFF, Role.ADMIN)
+KEY_ISSUE_EDITORS = (Role.STAFF, Role.ADMIN, Role.RESEARCHER)
+# The research group reads the themes (and the suggestions behind them) it builds key issues
+# from; only staff change them.
+THEME_READERS = KEY_ISSUE_EDITORS
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def rate_limited(request: HttpRequest, exception) -> HttpResponse:
+    return render(request, "issues/rate_limited.html", status=429)
+
+
+def _limited(request: HttpRequest, group: str, rates) -> bool:
+    return any(
+        is_ratelimited(request, group=f"{group}:{rate}", key="ip", rate=rate, increment=True)
+        for rate in rates
+    )
+
+
+# -------------------------------------------------------------------------------- public
+@require_GET
+@never_cache
+def challenge(request: HttpRequest) -> JsonResponse:
+    """A fresh proof-of-work challenge for the widget (static/vendor/altcha)."""
+    if _limited(request, "challenge", ["60/m"]):
+        return JsonResponse({"error": "too many requests"}, status=429)
+    return JsonResponse(challenge_new())
+
+
+def public_suggest(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_public_campaign(slug=slug)
+    form = PublicSuggestionForm(request.POST or None, campaign=campaign)
+    if request.method == "POST":
+        # Every attempt counts, accepted or not, so a script cannot probe the form freely.
+        if _limited(request, "suggest", settings.SUGGESTION_RATE_LIMITS):
+            return rate_limited(request, None)
+        if request.POST.get("website"):
+            # The honeypot was filled: a bot. Refuse without saying which field gave it away.
+            form.add_error(None, "提交未被接受，请刷新页面后重试。")
+            return render(
+                request,
+                "issues/public_suggest.html",
+                {"campaign": campaign, "form": form},
+                status=400,
+            )
+        if not challenge_verify(request.POST.get("altcha", "")):
+            form.add_error(None, "请先完成“我不是机器人”验证（浏览器需启用 JavaScript）。")
+            return render(
+                request,
+                "issues/public_suggest.html",
+                {"campaign": campaign, "form": form},
+                status=400,
+            )
+        if form.is_valid():
+            suggestion = services.suggestion_submit_public(
+                campaign=campaign,
+                department=form.cleaned_data["department"],
+                source_type=form.cleaned_data["source_type"],
+                text=form.cleaned_data["text"],
+                contact=form.cleaned_data["contact"],
+            )
+            return render(
+                request,
+                "issues/public_thanks.html",
+                {"campaign": campaign, "suggestion": suggestion},
+            )
+    return render(request, "issues/public_suggest.html", {"campaign": campaign, "form": form})
+
+
+@never_cache
+def receipt_lookup(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("receipt", "").strip()[:30]
+    suggestion = None
+    if number:
+        if _limited(request, "receipt", ["30/m"]):
+            return rate_limited(request, None)
+        suggestion = suggestion_by_receipt(receipt=number)
+    return render(
+        request,
+        "issues/receipt.html",
+        {"number": number, "suggestion": suggestion, "searched": bool(number)},
+    )
+
+
+# -------------------------------------------------------------------------------- deputy
+@role_required(Role.DEPUTY)
+def deputy_suggest(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_public_campaign(slug=slug)
+    form = DeputySuggestionForm(request.POST or None, campaign=campaign)
+    if request.method == "POST" and form.is_valid():
+        suggestion = services.suggestion_submit_deputy(
+            campaign=campaign,
+            department=form.cleaned_data["department"],
+            text=form.cleaned_data["text"],
+            deputy=request.user,
+        )
+        messages.success(request, f"已提交，回执编号 {suggestion.receipt}。")
+        return redirect("issues:deputy-suggest", slug=campaign.slug)
+    return render(
+        request,
+        "issues/deputy_suggest.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "mine": deputy_submissions(deputy=request.user, campaign=campaign),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------- staff
+def _ids(request: HttpRequest) -> list[int]:
+    return [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+
+
+@role_required(*STAFF)
+def triage(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    departments = list(evaluated_departments(campaign=campaign))
+    tags = list(Tag.objects.filter(campaign=campaign))
+    if request.method == "POST":
+        return _bulk_action(request, campaign, departments)
+    filters = TriageFilterForm(
+        request.GET or None, campaign=campaign, departments=departments, tags=tags
+    )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    suggestions = suggestion_triage(campaign=campaign, filters=data)
+    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    theme = None
+    if data.get("theme"):
+        theme = Theme.objects.filter(campaign=campaign, pk=data["theme"]).first()
+    return render(
+        request,
+        "issues/triage.html",
+        {
+            "campaign": campaign,
+            "filters": filters,
+            "page": page,
+            "query": urlencode(query),
+            "departments": departments,
+            "filter_theme": theme,
+            "themes": Theme.objects.filter(campaign=campaign).only("id", "title").order_by("title"),
+        },
+    )
+
+
+def _bulk_action(request, campaign, departments) -> HttpResponse:
+    ids, action = _ids(request), request.POST.get("action")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("issues:triage", args=[campaign.slug])
+    if not ids:
+        messages.warning(request, "请先勾选意见建议。")
+        return redirect(back)
+    by_id = {str(ev.id): ev for ev in departments}
+    try:
+        if action == "assign":
+            department = by_id.get(request.POST.get("target_department", ""))
+            n = services.suggestions_assign(
+                campaign=campaign, ids=ids, department=department, actor=request.user
+            )
+            messages.success(request, f"已为 {n} 条意见建议分派部门。")
+        elif action == "tag":
+            n = services.suggestions_tag(
+                campaign=campaign,
+                ids=ids,
+                name=request.POST.get("tag_name", ""),
+                actor=request.user,
+            )
+            messages.success(request, f"已为 {n} 条意见建议加标签。")
+        elif action == "spam":
+            n = services.suggestions_mark_spam(campaign=campaign, ids=ids, actor=request.user)
+            messages.success(request, f"已将 {n} 条标记为无效信息。")
+        elif action == "restore":
+            n = services.suggestions_restore(campaign=campaign, ids=ids, actor=request.user)
+            messages.success(request, f"已恢复 {n} 条。")
+        elif action == "unmerge":
+            n = services.suggestions_unmerge(campaign=campaign, ids=ids, actor=request.user)
+            messages.success(request, f"已将 {n} 条移出主题。")
+        elif action in ("merge", "merge_new"):
+            theme = None
+            if action == "merge" and request.POST.get("theme", "").isdigit():
+                theme = get_object_or_404(Theme, campaign=campaign, pk=request.POST["theme"])
+            theme = services.suggestions_merge(
+                campaign=campaign,
+                ids=ids,
+                theme=theme,
+                title=request.POST.get("title", ""),
+                actor=request.user,
+            )
+            messages.success(request, f"已归并到主题“{theme.title}”。")
+            if request.POST.get("then") == "theme":
+                return redirect("issues:theme", slug=campaign.slug, pk=theme.pk)
+        elif action == "reject":
+            anchor = int(request.POST.get("anchor", "0") or 0)
+            n = services.merge_proposal_reject(
+                campaign=campaign, suggestion_id=anchor, other_ids=ids, actor=request.user
+            )
+            messages.success(request, f"已否决 {n} 条相似建议，今后不再推荐。")
+        else:
+            messages.error(request, "未知操作。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(back)
+
+
+@role_required(*STAFF)
+def suggestion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related(
+            "department__department", "theme", "district", "submitted_by"
+        ).prefetch_related("tags"),
+        campaign=campaign,
+        pk=pk,
+    )
+    return render(
+        request,
+        "issues/suggestion_detail.html",
+        {
+            "campaign": campaign,
+            "suggestion": suggestion,
+            "similar": similar_suggestions(suggestion=suggestion),
+            "themes": Theme.objects.filter(campaign=campaign).only("id", "title").order_by("title"),
+        },
+    )
+
+
+@role_required(*STAFF)
+def record(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    form = RecordForm(
+        request.POST or None, campaign=campaign, initial={"submitted_on": dt.date.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        suggestion = services.suggestion_record(
+            campaign=campaign, actor=request.user, **form.cleaned_data
+        )
+        messages.success(request, f"已录入，回执编号 {suggestion.receipt}。")
+        return redirect("issues:record", slug=campaign.slug)
+    return render(request, "issues/record.html", {"campaign": campaign, "form": form})
+
+
+@role_required(*STAFF)
+def import_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, file_error = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_rows(upload.name, upload.read())
+        except ImportFileError as exc:
+            file_error = str(exc)
+        else:
+            report = services.suggestions_import(campaign=campaign, rows=rows, actor=request.user)
+    return render(
+        request,
+        "issues/import.html",
+        {"campaign": campaign, "form": form, "report": report, "file_error": file_error},
+        status=400 if file_error else 200,
+    )
+
+
+@role_required(*THEME_READERS)
+def themes(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    return render(
+        request,
+        "issues/themes.html",
+        {
+            "campaign": campaign,
+            "themes": themes_of_campaign(campaign=campaign),
+            "departments": evaluated_departments(campaign=campaign),
+        },
+    )
+
+
+@role_required(*THEME_READERS)
+def theme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    can_edit = request.user.role in STAFF
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("调研组只能查看归并主题，修改由评议办进行。")
+    theme = get_object_or_404(
+        Theme.objects.select_related("department__department"), campaign=campaign, pk=pk
+    )
+    form = ThemeForm(request.POST or None, instance=theme, campaign=campaign)
+    if request.method == "POST" and request.POST.get("action") == "link":
+        issue = get_object_or_404(
+            KeyIssue, department__campaign=campaign, pk=request.POST.get("key_issue") or 0
+        )
+        services.key_issue_link_theme(key_issue=issue, theme=theme, actor=request.user)
+        messages.success(request, f"已关联到重点整改问题“{issue.title}”。")
+        return redirect("issues:theme", slug=slug, pk=pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_update(theme=theme, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "主题已保存。")
+            return redirect("issues:theme", slug=slug, pk=pk)
+    issues = (
+        KeyIssue.objects.filter(department__campaign=campaign)
+        .select_related("department__department")
+        .order_by("department__batch__number", "department__position", "position")
+    )
+    return render(
+        request,
+        "issues/theme_detail.html",
+        {
+            "campaign": campaign,
+            "theme": theme,
+            "form": form,
+            "members": theme.suggestions.select_related("department__department").order_by(
+                "-submitted_on", "-id"
+            ),
+            "linked": theme.key_issues.select_related("department__department"),
+            "key_issues": issues,
+            "can_edit": can_edit,
+        },
+    )
+
+
+@role_required(*STAFF)
+def proposals(request: HttpRequest, slug: str, department: int | None = None) -> HttpResponse:
+    """Automatic merge proposals for a whole department (or the unassigned suggestions)."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = None
+    if department:
+        evaluated = get_object_or_404(
+            EvaluatedDepartment.objects.select_related("department"),
+            campaign=campaign,
+            pk=department,
+        )
+    groups = merge_proposals(campaign=campaign, department=evaluated)
+    return render(
+        request,
+        "issues/proposals.html",
+        {
+            "campaign": campaign,
+            "evaluated": evaluated,
+            "groups": groups[:40],
+            "group_count": len(groups),
+            "departments": evaluated_departments(campaign=campaign),
+        },
+    )
+
+
+@role_required(*STAFF)
+def funnel(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    rows = department_funnels(campaign=campaign)
+    return render(request, "issues/funnel.html", {"campaign": campaign, "rows": rows})
+
+
+# -------------------------------------------------------------------------------- exports
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(*STAFF)
+def export_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    departments = list(evaluated_departments(campaign=campaign))
+    filters = TriageFilterForm(
+        request.GET or None,
+        campaign=campaign,
+        departments=departments,
+        tags=Tag.objects.filter(campaign=campaign),
+    )
+    data = filters.cleaned_data if filters.is_valid() else {}
+    rows = (
+        (
+            s.receipt,
+            s.submitted_on,
+            s.get_channel_display(),
+            s.get_source_type_display(),
+            s.district.name if s.district else "",
+            s.department.department.name if s.department else "",
+            s.text,
+            s.get_status_display(),
+            s.theme.title if s.theme else "",
+            "、".join(t.name for t in s.tags.all()),
+            s.contact,
+        )
+        for s in suggestion_triage(campaign=campaign, filters=data).iterator(chunk_size=2000)
+    )
+    headers = [
+        "回执编号",
+        "日期",
+        "征集渠道",
+        "来源类型",
+        "所属区县",
+        "涉及部门（单位）",
+        "内容",
+        "状态",
+        "归并主题",
+        "标签",
+        "联系方式",
+    ]
+    body = workbook_bytes(
+        [("意见建议", headers, rows, [16, 12, 12, 16, 10, 24, 60, 10, 30, 16, 16])]
+    )
+    return _xlsx(body, f"suggestions-{campaign.slug}.xlsx")
+
+
+@role_required(*STAFF)
+def export_funnel(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    funnel_rows = department_funnels(campaign=campaign)
+    headers = [
+        "批次",
+        "部门（单位）",
+        "征集意见建议",
+        "已归并",
+        "归并主题",
+        "重点关注主题",
+        "重点整改问题",
+    ]
+    headers += [label for _, label in Channel.choices] + [label for _, label in SourceType.choices]
+    rows = [
+        [
+            r.department.batch.name if r.department else "",
+            r.department.department.name if r.department else "未确定部门",
+            r.collected,
+            r.merged,
+            r.themes,
+            r.focus_themes,
+            r.key_issues,
+            *[r.by_channel[v] for v, _ in Channel.choices],
+            *[r.by_source[v] for v, _ in SourceType.choices],
+        ]
+        for r in funnel_rows
+    ]
+    body = workbook_bytes([("征集归并情况", headers, rows, [10, 26] + [12] * (len(headers) - 2))])
+    return _xlsx(body, f"funnel-{campaign.slug}.xlsx")
+
+
+# ----------------------------------------------------------------------------- key issues
+@role_required(*KEY_ISSUE_EDITORS)
+def key_issues(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    board = list(key_issue_board(campaign=campaign))
+    for ev in board:
+        ev.confirmed = sum(1 for k in ev.key_issues.all() if k.status == KeyIssue.Status.CONFIRMED)
+        ev.in_bounds = campaign.key_issues_min <= ev.confirmed <= campaign.key_issues_max
+    return render(
+        request,
+        "issues/key_issues.html",
+        {"campaign": campaign, "board": board, "can_confirm": request.user.role in STAFF},
+    )
+
+
+def _department_themes(campaign, evaluated):
+    return themes_of_campaign(campaign=campaign).filter(department=evaluated)
+
+
+@role_required(*KEY_ISSUE_EDITORS)
+def key_issue_new(request: HttpRequest, slug: str, department: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = get_object_or_404(
+        EvaluatedDepartment.objects.select_related("department"), campaign=campaign, pk=department
+    )
+    form = KeyIssueForm(request.POST or None, themes=_department_themes(campaign, evaluated))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.key_issue_propose(
+                department=evaluated, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已提出重点整改问题，待评议办确定。")
+            return redirect("issues:key-issues", slug=slug)
+    return render(
+        request,
+        "issues/key_issue_form.html",
+        {"campaign": campaign, "evaluated": evaluated, "form": form},
+    )
+
+
+@role_required(*KEY_ISSUE_EDITORS)
+def key_issue_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    issue = get_object_or_404(
+        KeyIssue.objects.select_related("department__department"),
+        department__campaign=campaign,
+        pk=pk,
+    )
+    form = KeyIssueForm(
+        request.POST or None, instance=issue, themes=_department_themes(campaign, issue.department)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.key_issue_update(key_issue=issue, actor=request.user, **form.cleaned_data)
+        messages.success(request, "已保存。")
+        return redirect("issues:key-issues", slug=slug)
+    return render(
+        request,
+        "issues/key_issue_form.html",
+        {"campaign": campaign, "evaluated": issue.department, "form": form, "issue": issue},
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def key_issue_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    issue = get_object_or_404(KeyIssue, department__campaign=campaign, pk=pk)
+    try:
+        with transaction.atomic():
+            if request.POST.get("action") == "withdraw":
+                services.key_issue_withdraw(key_issue=issue, actor=request.user)
+                messages.success(request, f"已撤回“{issue.title}”。")
+            else:
+                services.key_issue_confirm(key_issue=issue, actor=request.user)
+                messages.success(request, f"已确定“{issue.title}”。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("issues:key-issues", slug=slug)

@@ -1,0 +1,131 @@
+"""Spreadsheet import: XLSX or CSV (UTF-8 or GBK), bad rows reported by line, idempotent."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from issues.importing import ImportFileError, read_rows
+from issues.models import Channel, SourceType, Suggestion
+from tests.factories import EvaluatedDepartmentFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["编号", "日期", "渠道", "来源类型", "部门", "内容", "联系方式"]
+GOOD = [
+    ["", "2021-03-01", "公开信", "社会公众", "市教育局", "放学太早，孩子没人接。", ""],
+    ["", "2021/03/02", "意见箱", "企业", "淄博市教育局", "建议学校开展课后服务。", "13800000000"],
+    ["", "2021-03-03", "座谈会", "区县人大代表", "", "公交线路少，等车时间长。", ""],
+]
+BAD = [
+    ["", "2021-13-40", "公开信", "社会公众", "市教育局", "日期不对的一行。", ""],
+    ["", "2021-03-04", "飞鸽传书", "外星人", "市教育局", "渠道和来源都不对。", ""],
+    ["", "2021-03-05", "公开信", "社会公众", "市火星局", "部门不在这次评议中。", ""],
+    ["", "2021-03-06", "公开信", "社会公众", "市教育局", "", ""],
+]
+
+
+@pytest.fixture
+def evaluated():
+    return EvaluatedDepartmentFactory(
+        department__name="淄博市教育局", department__short_name="市教育局"
+    )
+
+
+def csv_bytes(rows, encoding="utf-8") -> bytes:
+    return "\n".join(",".join(r) for r in [HEADER, *rows]).encode(encoding)
+
+
+def xlsx_bytes(rows) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in [HEADER, *rows]:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client, evaluated, name, data):
+    return client.post(
+        reverse("issues:import", args=[evaluated.campaign.slug]),
+        {"file": SimpleUploadedFile(name, data)},
+    )
+
+
+@pytest.fixture
+def staff_client(client, evaluated):
+    client.force_login(StaffFactory(organizer=evaluated.campaign.organizer))
+    return client
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("utf8.csv", csv_bytes(GOOD + BAD)),
+        ("bom.csv", b"\xef\xbb\xbf" + csv_bytes(GOOD + BAD)),
+        ("gbk.csv", csv_bytes(GOOD + BAD, "gbk")),
+        ("sheet.xlsx", xlsx_bytes(GOOD + BAD)),
+    ],
+)
+def test_import_reports_bad_rows_and_is_idempotent(staff_client, evaluated, name, data):
+    first = upload(staff_client, evaluated, name, data)
+
+    report = first.context["report"]
+    assert report.created == 3 and report.unchanged == 0
+    assert [line for line, _ in report.errors] == [5, 6, 7, 8]
+    messages = dict(report.errors)
+    assert "日期" in messages[5]
+    assert "飞鸽传书" in messages[6] and "外星人" in messages[6]
+    assert "市火星局" in messages[7]
+    assert "内容为空" in messages[8]
+    assert Suggestion.objects.count() == 3
+    letter = Suggestion.objects.get(channel=Channel.OPEN_LETTER)
+    assert letter.department == evaluated and letter.source_type == SourceType.PUBLIC
+    assert Suggestion.objects.get(channel=Channel.SYMPOSIUM).department is None
+
+    second = upload(staff_client, evaluated, name, data)
+
+    assert second.context["report"].created == 0
+    assert second.context["report"].unchanged == 3
+    assert Suggestion.objects.count() == 3
+
+
+def test_explicit_number_is_the_natural_key(staff_client, evaluated):
+    rows = [["A-1", "2021-03-01", "公开信", "社会公众", "", "第一版内容。", ""]]
+    upload(staff_client, evaluated, "a.csv", csv_bytes(rows))
+    rows[0][5] = "改了错别字的内容。"
+
+    report = upload(staff_client, evaluated, "a.csv", csv_bytes(rows)).context["report"]
+
+    assert report.created == 0 and Suggestion.objects.count() == 1
+
+
+def test_a_file_without_the_required_columns_is_refused(staff_client, evaluated):
+    response = upload(staff_client, evaluated, "x.csv", "名字,年龄\n张三,3\n".encode())
+
+    assert response.status_code == 400
+    assert "缺少必需的列" in response.content.decode()
+    assert not Suggestion.objects.exists()
+
+
+def test_read_rows_refuses_other_formats():
+    with pytest.raises(ImportFileError):
+        read_rows("notes.docx", b"\x00\x01")
+
+
+def test_management_command_imports_and_reports(tmp_path, evaluated, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "s.csv"
+    path.write_bytes(csv_bytes(GOOD + BAD[:1], "gbk"))
+
+    with pytest.raises(CommandError):
+        call_command("import_suggestions", evaluated.campaign.slug, str(path))
+
+    out = capsys.readouterr()
+    assert "新增 3" in out.out and "第 5 行" in out.err
+    assert Suggestion.objects.count() == 3
