@@ -41,6 +41,7 @@ def test_compose_config_is_accepted(config):
         assert env["DJANGO_SETTINGS_MODULE"] == "pingyi.settings.production"
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://")
+        assert env["CACHE_URL"].startswith("redis://")
 
 
 def test_env_example_documents_every_variable_the_settings_read():
@@ -76,6 +77,7 @@ def service_env(service: dict, **extra: str) -> dict[str, str]:
     env.update(SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1,localhost")
     env.pop("DATABASE_URL", None)
     env.pop("CELERY_BROKER_URL", None)
+    env.pop("CACHE_URL", None)
     base = subprocess_env()
     if settings.CELERY_BROKER_URL:
         env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
