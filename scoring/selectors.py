@@ -16,7 +16,12 @@ from .models import (
     SurveyRespondent,
 )
 
-COMPONENT_FIELDS = [(str(c), c.label) for c in Component]
+FIELD_LABELS = {
+    **{str(c): c.label for c in Component},
+    "composite": "综合得分",
+    "rank_batch": "批次内排名",
+    "rank_campaign": "排名",
+}
 
 
 def sheet_rows(*, sheet: ScoreSheet) -> QuerySet[ScoreRow]:
@@ -57,7 +62,13 @@ def sheet_diff(*, old: ScoreSheet, new: ScoreSheet) -> list[dict]:
             if prior is None or getattr(prior, f) != getattr(row, f)
         }
         if changes:
-            result.append({"department": row.department_name, "changes": changes})
+            result.append(
+                {
+                    "department": row.department_name,
+                    "changes": changes,
+                    "labelled": [(FIELD_LABELS[f], old, new) for f, (old, new) in changes.items()],
+                }
+            )
     return result
 
 

@@ -1,6 +1,8 @@
 """HTTP for scoring: staff pages, the research and committee entry pages, the survey and
 public vote pages, and the public scores page. Parse, check permission, call a service."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -449,6 +451,12 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
     return render(request, "scoring/vote.html", {**context, "step": "done"})
 
 
+def _weight(sheet: ScoreSheet | None, component: Component) -> str:
+    if sheet is None:
+        return ""
+    return f"{Decimal(sheet.settings_snapshot['weights'][str(component)]).normalize():f}"
+
+
 def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     sheet = selectors.published_sheet(campaign=campaign)
@@ -465,7 +473,6 @@ def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
             "sheet": sheet,
             "rows": rows,
             "chart": chart,
-            "weights": sheet.settings_snapshot["weights"] if sheet else {},
-            "components": list(Component),
+            "components": [{"label": c.label, "weight": _weight(sheet, c)} for c in Component],
         },
     )

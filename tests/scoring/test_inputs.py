@@ -227,14 +227,15 @@ def test_closed_survey_refuses_responses():
 
 # --- public vote ------------------------------------------------------------------------------
 @pytest.fixture
-def vote_setup():
+def vote_setup(settings):
+    # Through the same `settings` fixture the tests use, so the restore order stays right.
+    settings.SMS_BACKEND = "scoring.sms.LocmemSmsBackend"
     sms.outbox.clear()
     staff, campaign, batch, (a,) = campaign_with_batch(1)
     vote = pv.vote_set_open(batch=batch, is_open=True, actor=staff)
     return staff, campaign, vote, a
 
 
-@SMS
 def test_public_vote_stores_only_a_hash_of_the_number(vote_setup):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
@@ -251,7 +252,6 @@ def test_public_vote_stores_only_a_hash_of_the_number(vote_setup):
     assert collect_inputs(campaign=campaign)[0].public_vote == {"basic": 1}
 
 
-@SMS
 def test_public_double_vote_is_refused(vote_setup):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
@@ -273,7 +273,6 @@ def test_public_double_vote_is_refused(vote_setup):
     assert PublicBallot.objects.count() == 1
 
 
-@SMS
 def test_wrong_and_expired_codes_are_refused(vote_setup):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
@@ -302,7 +301,6 @@ def test_wrong_and_expired_codes_are_refused(vote_setup):
     assert PublicBallot.objects.count() == 0
 
 
-@SMS
 def test_too_many_wrong_codes_lock_the_code(vote_setup, settings):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
@@ -328,7 +326,6 @@ def test_too_many_wrong_codes_lock_the_code(vote_setup, settings):
         )
 
 
-@SMS
 def test_codes_are_rate_limited_per_number_and_per_client(vote_setup, settings):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
@@ -343,7 +340,6 @@ def test_codes_are_rate_limited_per_number_and_per_client(vote_setup, settings):
     assert len(sms.outbox) == 3
 
 
-@SMS
 def test_ballots_count_only_while_the_vote_is_open(vote_setup):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
@@ -373,7 +369,6 @@ def test_a_voided_ballot_leaves_the_count():
     assert event.actor == staff and event.data["reason"] == "同一网络短时集中投票"
 
 
-@SMS
 def test_anomalies_flag_bursts_and_many_numbers_per_client(vote_setup, settings):
     staff, campaign, vote, a = vote_setup
     settings.PUBLIC_VOTE_BURST_PER_MINUTE = 3

@@ -187,7 +187,8 @@ def test_citizen_votes_with_the_console_code(client, caplog):
     url = reverse("scoring:public-vote", args=[campaign.slug, 1])
 
     with caplog.at_level("INFO", logger="pingyi.sms"):
-        client.post(url, {"action": "code", "phone": "13812345678"})
+        sent = client.post(url, {"action": "code", "phone": "13812345678"})
+    assert "验证码已发送" in sent.content.decode()
     code = re.search(r"验证码为 (\d{6})", caplog.text).group(1)
     assert "13812345678" not in caplog.text  # the log masks the number
     done = client.post(
@@ -223,3 +224,15 @@ def test_public_scores_page_after_publication(client):
     assert first.department_name in page and str(first.composite) in page
     assert 'id="scores-data"' in page and "echarts.min.js" in page
     assert str(sheet.rows.get(evaluated=evs[0]).composite) in dept
+
+
+def test_sheet_page_shows_the_diff_with_the_previous_version(client):
+    staff, campaign, batch, evs = complete_campaign(2)
+    sheet_recompute(campaign=campaign, actor=staff)
+    research(evs[1], staff, "70")
+    sheet_recompute(campaign=campaign, actor=staff)
+    client.force_login(staff)
+
+    body = client.get(reverse("scoring:sheet", args=[campaign.slug, 2])).content.decode()
+
+    assert "与第 1 版相比" in body and "问题整改成效调研 89.00 → 70.00" in body
