@@ -183,3 +183,25 @@ def test_recompute_task_runs_the_service():
     staff, campaign, *_ = _two_departments()
 
     assert recompute_scores_task.apply(args=[campaign.id]).get() == 1
+
+
+def test_input_changes_queue_one_debounced_recompute(settings, django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from scoring.services.recompute import PENDING_KEY
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCORING_RECOMPUTE_DELAY = 30
+    staff, campaign, _, (a,) = campaign_with_batch(1)
+    cache.delete(PENDING_KEY.format(campaign.id))
+
+    with mock.patch("scoring.tasks.recompute_scores_task.apply_async") as enqueue:
+        with django_capture_on_commit_callbacks(execute=True):
+            research(a, staff, 90)
+        with django_capture_on_commit_callbacks(execute=True):
+            research(a, staff, 91)
+
+    enqueue.assert_called_once_with(args=[campaign.id], countdown=30)
+    cache.delete(PENDING_KEY.format(campaign.id))

@@ -236,3 +236,12 @@ def test_sheet_page_shows_the_diff_with_the_previous_version(client):
     body = client.get(reverse("scoring:sheet", args=[campaign.slug, 2])).content.decode()
 
     assert "与第 1 版相比" in body and "问题整改成效调研 89.00 → 70.00" in body
+
+
+@pytest.mark.parametrize("n", [2, 6])
+def test_public_scores_page_query_count_is_fixed(client, django_assert_max_num_queries, n):
+    staff, campaign, batch, evs = complete_campaign(n)
+    sheet_publish(sheet=sheet_recompute(campaign=campaign, actor=staff), actor=staff)
+
+    with django_assert_max_num_queries(5):
+        assert client.get(reverse("scoring:public-scores", args=[campaign.slug])).status_code == 200
