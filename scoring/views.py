@@ -21,7 +21,13 @@ from .export import workbook_bytes
 from .formulas import Component, Rating, SurveyGroup
 from .models import CommitteeSession, PublicVote, PublicVoter, ScoreSheet, Survey, SurveyRespondent
 from .services import committee, public_vote, research, sheets, surveys
-from .services.config import CONFIG_FIELDS, config_copy_last_year, config_get, config_update
+from .services.config import (
+    CONFIG_FIELDS,
+    WEIGHT_FIELDS,
+    config_copy_last_year,
+    config_get,
+    config_update,
+)
 
 STAFF = WORKSPACE_ROLES["staff"]
 RATINGS = [(r.value, r.label) for r in Rating]
@@ -49,6 +55,7 @@ def _client_ip(request: HttpRequest) -> str:
 @role_required(*STAFF)
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
+    config = config_get(campaign=campaign)
     batches = list(selectors.batches_with_inputs(campaign=campaign))
     votes = {
         v.batch_id: v
@@ -62,8 +69,11 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "scoring/manage.html",
         {
             "campaign": campaign,
-            "config": config_get(campaign=campaign),
-            "components": list(Component),
+            "config": config,
+            "weights": [
+                (c.label, f"{Decimal(getattr(config, WEIGHT_FIELDS[c])).normalize():f}")
+                for c in Component
+            ],
             "batches": batches,
             "surveys": selectors.surveys_of(campaign=campaign),
             "sheets": selectors.sheets_of(campaign=campaign),
