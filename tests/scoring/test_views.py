@@ -245,3 +245,33 @@ def test_public_scores_page_query_count_is_fixed(client, django_assert_max_num_q
 
     with django_assert_max_num_queries(5):
         assert client.get(reverse("scoring:public-scores", args=[campaign.slug])).status_code == 200
+
+
+def test_staff_see_vote_totals_and_void_a_ballot_with_a_reason(client):
+    from scoring.models import PublicVoter, ScoringEvent
+
+    staff, campaign, batch, (a,) = campaign_with_batch(1)
+    public_ballots(batch, staff, [{a: S}, {a: "dissatisfied"}])
+    voter = PublicVoter.objects.first()
+    client.force_login(staff)
+    url = reverse("scoring:vote", args=[campaign.slug, 1])
+
+    client.post(url, {"voter": voter.pk, "reason": "同一网络一分钟内 40 票"})
+    page = client.get(url).content.decode()
+
+    assert PublicBallot.objects.filter(voided=True).count() == 1
+    assert "已作废：同一网络一分钟内 40 票" in page
+    assert ScoringEvent.objects.filter(action="public_vote.void", actor=staff).exists()
+
+
+def test_staff_add_link_respondents_and_see_the_rate(client):
+    staff, campaign, batch, _ = campaign_with_batch(1)
+    survey = survey_create(batch=batch, title="评价", actor=staff)
+    client.force_login(staff)
+    url = reverse("scoring:survey", args=[campaign.slug, survey.pk])
+
+    client.post(url, {"action": "add", "group": "enterprise", "count": "4", "label": "企业"})
+    page = client.get(url).content.decode()
+
+    assert survey.respondents.filter(group="enterprise").count() == 4
+    assert "企业" in page and "0%" in page
