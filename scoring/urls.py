@@ -24,6 +24,12 @@ urlpatterns = [
         name="survey-new",
     ),
     path("manage/<slug:slug>/scoring/surveys/<int:pk>/", views.survey_detail, name="survey"),
+    path("manage/<slug:slug>/scoring/surveys/<int:pk>/rates/", views.survey_rates, name="rates"),
+    path(
+        "manage/<slug:slug>/scoring/sessions/<int:pk>/turnout/",
+        views.session_turnout,
+        name="turnout",
+    ),
     path(
         "manage/<slug:slug>/scoring/surveys/<int:pk>/invitations/",
         views.survey_invitations,

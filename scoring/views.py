@@ -64,6 +64,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     for batch in batches:
         batch.vote = votes.get(batch.id)
         batch.session = next(iter(batch.committee_sessions.all()), None)
+        if batch.session and batch.session.is_open:
+            batch.turnout = committee.session_turnout(session=batch.session)
     return render(
         request,
         "scoring/manage.html",
@@ -136,6 +138,38 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(_manage(slug))
+
+
+@role_required(*STAFF)
+def session_turnout(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Live turnout of an open session (polled by htmx): counts only, never scores."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    session = get_object_or_404(CommitteeSession, pk=pk, batch__campaign=campaign)
+    return render(
+        request,
+        "scoring/_turnout.html",
+        {
+            "campaign": campaign,
+            "session": session,
+            "turnout": committee.session_turnout(session=session),
+        },
+    )
+
+
+@role_required(*STAFF)
+def survey_rates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Live response rate per group (polled by htmx)."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    survey = get_object_or_404(Survey, pk=pk, batch__campaign=campaign)
+    return render(
+        request,
+        "scoring/_rates.html",
+        {
+            "campaign": campaign,
+            "survey": survey,
+            "rates": selectors.survey_response_rates(survey=survey),
+        },
+    )
 
 
 @require_POST

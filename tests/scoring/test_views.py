@@ -275,3 +275,42 @@ def test_staff_add_link_respondents_and_see_the_rate(client):
 
     assert survey.respondents.filter(group="enterprise").count() == 4
     assert "企业" in page and "0%" in page
+
+
+def test_live_turnout_shows_counts_never_scores(client):
+    staff, campaign, batch, (a,) = campaign_with_batch(1)
+    session = session_open(batch=batch, actor=staff)
+    from scoring.services.committee import ballot_submit
+
+    ballot_submit(
+        session=session, member=MemberFactory(organizer=campaign.organizer), scores={a.id: "87.65"}
+    )
+    client.force_login(staff)
+
+    manage = client.get(reverse("scoring:manage", args=[campaign.slug])).content.decode()
+    fragment = client.get(
+        reverse("scoring:turnout", args=[campaign.slug, session.pk])
+    ).content.decode()
+
+    assert (
+        "hx-get" in manage
+        and reverse("scoring:turnout", args=[campaign.slug, session.pk]) in manage
+    )
+    assert '<strong class="num">1</strong>/1' in fragment
+    assert "87.65" not in manage and "87.65" not in fragment
+
+
+def test_live_survey_rates_fragment(client):
+    staff, campaign, batch, (a,) = campaign_with_batch(1)
+    survey = survey_create(batch=batch, title="评价", actor=staff)
+    respondents_add(survey=survey, group="public", count=2, label="", actor=staff)
+    from scoring.services.surveys import response_submit
+
+    response_submit(respondent=survey.respondents.first(), answers={a.id: ("satisfied", "")})
+    client.force_login(staff)
+
+    fragment = client.get(
+        reverse("scoring:rates", args=[campaign.slug, survey.pk])
+    ).content.decode()
+
+    assert "社会公众" in fragment and "50%" in fragment
