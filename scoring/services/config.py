@@ -1,6 +1,6 @@
 """Scoring settings of a campaign: read as formulas.ScoringSettings, validated on save."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -101,11 +101,14 @@ def config_update(*, campaign: Campaign, actor, **values) -> ScoringConfig:
         raise TypeError(f"unknown settings: {sorted(unknown)}")
     for name, value in values.items():
         setattr(config, name, value)
+    # Field validation first (a weight typed as "abc"), then the rules of scoring.md.
+    config.full_clean(exclude=["campaign"])
     try:
         settings_of(config).validated()
+    except InvalidOperation:
+        raise ValidationError("调查组别的权重必须是数字") from None
     except InvalidSettings as exc:
         raise ValidationError(exc.messages) from exc
-    config.full_clean(exclude=["campaign"])
     config.save()
     config.refresh_from_db()
     event_record(

@@ -415,3 +415,16 @@ def test_concurrent_public_ballots_of_one_number_count_once():
 
     assert sorted(type(r).__name__ for r in results) == ["NoneType", "ValidationError"]
     assert PublicVoter.objects.count() == 1 and PublicBallot.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"weight_research": "abc"}, {"survey_group_weights": {"public": "x"}}, {"trim_threshold": 2}],
+)
+def test_malformed_settings_are_refused_not_crashing(values):
+    staff, campaign, *_ = campaign_with_batch(1)
+
+    with pytest.raises(ValidationError):
+        config_update(campaign=campaign, actor=staff, **values)
+
+    assert not ScoringConfig.objects.filter(campaign=campaign).exists()
