@@ -1,1 +1,431 @@
-"""Models arrive with the scoring issue."""
+"""Scoring: settings, the five inputs, and versioned score sheets.
+
+Secret ballots. For committee scoring, surveys and the public vote, the record that a person
+took part (a *participation* row: who, when, from where) is stored apart from what they
+answered (a *content* row). Content rows have random UUID primary keys and no timestamps and
+no foreign key to the participation, so neither a join, nor an ordering of ids, nor a
+matching of times links a person to an answer. Both rows are written in one transaction,
+so the counts always agree. Exceptions, each deliberate:
+- a campaign may make committee scoring named (实名, `ScoringConfig.committee_named`); the
+  committee ballot then names its member;
+- a public ballot carries a `seal`, an HMAC of its participation id keyed with a server
+  secret, so that staff voiding a suspicious participation (a burst from one network) void
+  exactly its ballot. The database alone cannot join the two; the running server can.
+- survey content keeps the respondent's *group* (city deputies, public...), which the
+  formula needs, never the respondent.
+Known limit: on PostgreSQL, rows written in one transaction share the system column `xmin`,
+so someone with direct database access could match a participation to its content until
+the rows are rewritten. Closing that needs content written in a separate, shuffled
+transaction (at the cost of the all-or-nothing write); it is not done yet.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from campaigns.models import Batch, Campaign, EvaluatedDepartment
+
+from .formulas import Rating, SurveyGroup
+
+SCORE = {"max_digits": 5, "decimal_places": 2}
+WEIGHT = {"max_digits": 6, "decimal_places": 4}
+
+
+def _score_range(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}), name=name
+    )
+
+
+RATING_CHOICES = [(r.value, r.label) for r in Rating]
+GROUP_CHOICES = [(g.value, g.label) for g in SurveyGroup]
+
+
+class ScoringConfig(models.Model):
+    """A campaign's scoring settings (defaults of scoring.md). Validated by
+    `formulas.validate_settings` in the service before saving; changes go to ScoringEvent."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, related_name="scoring_config", verbose_name="评议活动"
+    )
+    weight_research = models.DecimalField("调研权重", default="0.25", **WEIGHT)
+    weight_hotline = models.DecimalField("热线权重", default="0.20", **WEIGHT)
+    weight_survey = models.DecimalField("代表及社会各界评价权重", default="0.25", **WEIGHT)
+    weight_public_vote = models.DecimalField("网上社会投票权重", default="0.10", **WEIGHT)
+    weight_committee = models.DecimalField("电子表决测评权重", default="0.20", **WEIGHT)
+    points_satisfied = models.DecimalField("满意分值", default=100, **SCORE)
+    points_basic = models.DecimalField("基本满意分值", default=60, **SCORE)
+    points_dissatisfied = models.DecimalField("不满意分值", default=0, **SCORE)
+    trim_threshold = models.PositiveSmallIntegerField("去掉最高最低分的最少评分个数", default=7)
+    hotline_volume_flat_score = models.DecimalField("工单量持平时的T值", default=80, **SCORE)
+    hotline_change_factor = models.DecimalField(
+        "工单量变化系数", default=100, max_digits=7, decimal_places=2
+    )
+    hotline_s_weight = models.DecimalField("满意率S权重", default="0.7", **WEIGHT)
+    hotline_t_weight = models.DecimalField("工单量变化T权重", default="0.3", **WEIGHT)
+    hotline_low_sample_threshold = models.PositiveIntegerField("低样本阈值", default=30)
+    survey_group_weights = models.JSONField(
+        "调查组别权重", default=dict, blank=True, help_text="组别 → 权重（字符串）；缺省为 1。"
+    )
+    committee_named = models.BooleanField(
+        "电子表决测评实名", default=False, help_text="勾选后，测评票记录评分人（实名）。"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分设置"
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 评分设置"
+
+
+class ScoringEvent(models.Model):
+    """Append-only history of every change to a score, a vote or the settings: who, when,
+    what. Never stores the content of a secret ballot next to its voter."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    action = models.CharField("操作", max_length=40)
+    summary = models.CharField("说明", max_length=300)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评分记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"
+
+
+class ResearchScore(models.Model):
+    """The research group's current score for a department (one per department)."""
+
+    evaluated = models.OneToOneField(
+        EvaluatedDepartment, on_delete=models.CASCADE, related_name="research_score"
+    )
+    score = models.DecimalField("调研评分", **SCORE)
+    justification = models.TextField("评分理由")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField("录入时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调研评分"
+        constraints = [_score_range("score", "research_score_range")]
+
+    def __str__(self) -> str:
+        return f"{self.evaluated_id}: {self.score}"
+
+
+# --- Committee electronic scoring ------------------------------------------------------------
+
+
+class CommitteeSession(models.Model):
+    """Electronic scoring of one batch at the hearing session; staff open and close it."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="committee_sessions")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField("开始时间")
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    named = models.BooleanField("实名", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "电子表决测评"
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch"], condition=Q(closed_at__isnull=True), name="one_open_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} 电子表决测评"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CommitteeParticipation(models.Model):
+    """Member M submitted a ballot in session S (and when). Says nothing of the scores."""
+
+    session = models.ForeignKey(
+        CommitteeSession, on_delete=models.CASCADE, related_name="participations"
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="committee_one_ballot_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.member_id}"
+
+
+class CommitteeBallot(models.Model):
+    """A ballot's content: random id, no time, no member unless the session is named."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(CommitteeSession, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class CommitteeScore(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(CommitteeBallot, on_delete=models.CASCADE, related_name="scores")
+    evaluated = models.ForeignKey(EvaluatedDepartment, on_delete=models.CASCADE, related_name="+")
+    score = models.DecimalField("评分", **SCORE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "evaluated"], name="one_score_per_dept"),
+            _score_range("score", "committee_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+
+class Survey(models.Model):
+    """人大代表及社会各界评价 for one batch."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField("标题", max_length=120)
+    is_open = models.BooleanField("进行中", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "评价调查"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SurveyRespondent(models.Model):
+    """Someone invited to answer: a one-time link (token) or a deputy's account."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="respondents")
+    group = models.CharField("组别", max_length=30, choices=GROUP_CHOICES)
+    label = models.CharField("名称", max_length=80)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The token is the respondent's capability; kept so that invitations can be reprinted.
+    token = models.CharField(max_length=43, unique=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user"], condition=Q(user__isnull=False), name="one_row_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SurveyParticipation(models.Model):
+    """Respondent R answered (once: the OneToOne is the database's guard)."""
+
+    respondent = models.OneToOneField(
+        SurveyRespondent, on_delete=models.CASCADE, related_name="participation"
+    )
+    answered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.respondent_id}"
+
+
+class SurveyResponse(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    group = models.CharField(max_length=30, choices=GROUP_CHOICES)
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class SurveyRating(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="ratings")
+    evaluated = models.ForeignKey(EvaluatedDepartment, on_delete=models.CASCADE, related_name="+")
+    rating = models.CharField(max_length=20, choices=RATING_CHOICES)
+    comment = models.CharField("意见", max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "evaluated"], name="survey_one_rating")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+# --- Online public vote ----------------------------------------------------------------------
+
+
+class PublicVote(models.Model):
+    """网上社会投票 of one batch. Ballots count only while it is open."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    batch = models.OneToOneField(Batch, on_delete=models.CASCADE, related_name="public_vote")
+    is_open = models.BooleanField("进行中", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "网上社会投票"
+
+    def __str__(self) -> str:
+        return f"{self.batch} 网上社会投票"
+
+
+class PhoneCode(models.Model):
+    """A one-time SMS code. Only hashes are stored: the number as the voter hash, the code
+    as an HMAC, so a database dump reveals neither."""
+
+    vote = models.ForeignKey("PublicVote", on_delete=models.CASCADE, related_name="codes")
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    client_ip = models.GenericIPAddressField()
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.phone_hash[:8]}…"
+
+
+class PublicVoter(models.Model):
+    """Participation: voter hash V took part in the campaign's vote, from this client.
+    One per voter per campaign. Client data feed the anomaly signals."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    vote = models.ForeignKey(PublicVote, on_delete=models.CASCADE, related_name="voters")
+    voter_hash = models.CharField(max_length=64)
+    client_ip = models.GenericIPAddressField()
+    client_network = models.CharField(max_length=50)
+    voted_at = models.DateTimeField()
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "voter_hash"], name="one_public_ballot_per_voter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter_hash[:8]}…"
+
+
+class PublicBallot(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vote = models.ForeignKey(PublicVote, on_delete=models.CASCADE, related_name="ballots")
+    seal = models.CharField(max_length=64, unique=True)
+    voided = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class PublicRating(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(PublicBallot, on_delete=models.CASCADE, related_name="ratings")
+    evaluated = models.ForeignKey(EvaluatedDepartment, on_delete=models.CASCADE, related_name="+")
+    rating = models.CharField(max_length=20, choices=RATING_CHOICES)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "evaluated"], name="public_one_rating")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+# --- Score sheets ----------------------------------------------------------------------------
+
+
+class ScoreSheet(models.Model):
+    """One computed version of the campaign's scores. Published versions are frozen: no
+    service writes to a published sheet or its rows; a recompute makes a new version."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="score_sheets")
+    version = models.PositiveIntegerField("版本")
+    created_at = models.DateTimeField("计算时间")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    settings_snapshot = models.JSONField(default=dict)
+    inputs_digest = models.CharField(max_length=64)
+    complete = models.BooleanField(default=False)
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成绩表"
+        ordering = ["campaign", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "version"], name="sheet_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} 第{self.version}版"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class ScoreRow(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="rows")
+    evaluated = models.ForeignKey(EvaluatedDepartment, on_delete=models.PROTECT, related_name="+")
+    batch_name = models.CharField(max_length=60)
+    department_name = models.CharField(max_length=100)
+    research = models.DecimalField(null=True, **SCORE)
+    hotline = models.DecimalField(null=True, **SCORE)
+    survey = models.DecimalField(null=True, **SCORE)
+    public_vote = models.DecimalField(null=True, **SCORE)
+    committee = models.DecimalField(null=True, **SCORE)
+    composite = models.DecimalField(null=True, **SCORE)
+    rank_batch = models.PositiveSmallIntegerField(null=True)
+    rank_campaign = models.PositiveSmallIntegerField(null=True)
+    missing = models.JSONField(default=list)  # component keys that block the composite
+    low_sample = models.BooleanField(default=False)
+    explanation = models.JSONField(default=list)
+    inputs = models.JSONField(default=dict)  # the snapshot this row was computed from
+    details = models.JSONField(default=dict)  # intermediate values for the export
+
+    class Meta:
+        ordering = ["sheet", "rank_campaign", "department_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "evaluated"], name="row_once_per_sheet")
+        ]
+
+    COMPONENTS = ("research", "hotline", "survey", "public_vote", "committee")
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id}: {self.department_name}"

@@ -67,3 +67,28 @@ def test_demo_logins_work(client):
 
     assert client.login(username="liaison", password="pingyi2021")
     assert client.get("/workspace/").url == "/workspace/liaison/"
+
+
+def test_demo_has_a_published_2021_sheet_echoing_the_seeds():
+    from decimal import Decimal
+
+    from scoring.models import CommitteeBallot, PublicBallot, ScoreSheet, SurveyResponse
+
+    call_command("load_demo", "--quiet-logins")
+
+    sheet = ScoreSheet.objects.get(campaign__slug="2021")
+    assert sheet.is_published and sheet.complete
+    top = list(
+        sheet.rows.order_by("rank_campaign")[:3].values_list(
+            "evaluated__department__slug", "composite"
+        )
+    )
+    assert top == [
+        ("culture-tourism", Decimal("98.75")),
+        ("human-resources", Decimal("97.50")),
+        ("medical-insurance", Decimal("96.25")),
+    ]
+    # Reached through real inputs, not typed-in totals.
+    assert CommitteeBallot.objects.count() == 18
+    assert PublicBallot.objects.count() == 80
+    assert SurveyResponse.objects.count() == 64

@@ -166,3 +166,24 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Cache: rate limits of the public vote live in the database, but recompute debouncing and
+# the one-recompute-at-a-time lock use the cache; with several processes point it at Redis.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Scoring ---
+# Recompute a campaign's score sheet this many seconds after the first input change (with a
+# broker; without one staff press 重新计算).
+SCORING_AUTO_RECOMPUTE = True
+SCORING_RECOMPUTE_DELAY = env.int("SCORING_RECOMPUTE_DELAY", default=30)
+# Public vote: the voter's identity is HMAC(VOTER_HASH_SECRET, phone number). Changing it
+# mid-campaign lets every number vote again, so set it once and keep it.
+VOTER_HASH_SECRET = env("VOTER_HASH_SECRET", default=f"voter-{SECRET_KEY}")
+SMS_BACKEND = env("SMS_BACKEND", default="scoring.sms.ConsoleSmsBackend")
+SMS_CODE_MINUTES = 10
+SMS_CODE_MAX_ATTEMPTS = 5
+SMS_CODES_PER_PHONE_HOUR = 5
+SMS_CODES_PER_CLIENT_HOUR = env.int("SMS_CODES_PER_CLIENT_HOUR", default=20)
+# Anomaly signals shown to staff (not automatic refusals).
+PUBLIC_VOTE_BURST_PER_MINUTE = 10
+PUBLIC_VOTE_NUMBERS_PER_CLIENT = 5

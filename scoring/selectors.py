@@ -1,0 +1,168 @@
+"""Reads of the scoring app."""
+
+from django.db.models import CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value
+
+from campaigns.models import Campaign, EvaluatedDepartment
+
+from .formulas import Component, SurveyGroup
+from .models import (
+    CommitteeSession,
+    PublicVote,
+    PublicVoter,
+    ScoreRow,
+    ScoreSheet,
+    ScoringEvent,
+    Survey,
+    SurveyRespondent,
+)
+
+FIELD_LABELS = {
+    **{str(c): c.label for c in Component},
+    "composite": "综合得分",
+    "rank_batch": "批次内排名",
+    "rank_campaign": "排名",
+}
+
+
+def sheet_rows(*, sheet: ScoreSheet) -> QuerySet[ScoreRow]:
+    return sheet.rows.select_related("evaluated__department", "evaluated__batch").order_by(
+        "rank_campaign", "evaluated__batch__number", "evaluated__position"
+    )
+
+
+def sheet_get(*, campaign: Campaign, version: int | None = None) -> ScoreSheet | None:
+    sheets = campaign.score_sheets.all()
+    if version is not None:
+        return sheets.filter(version=version).first()
+    return sheets.order_by("-version").first()
+
+
+def published_sheet(*, campaign: Campaign) -> ScoreSheet | None:
+    """The newest published version: what the public sees."""
+    return campaign.score_sheets.filter(published_at__isnull=False).order_by("-version").first()
+
+
+def public_row(*, evaluated: EvaluatedDepartment) -> ScoreRow | None:
+    sheet = published_sheet(campaign=evaluated.campaign)
+    if sheet is None:
+        return None
+    return sheet.rows.filter(evaluated=evaluated).first()
+
+
+def sheet_diff(*, old: ScoreSheet, new: ScoreSheet) -> list[dict]:
+    """Departments whose component, composite or rank differ between two versions."""
+    fields = [*ScoreRow.COMPONENTS, "composite", "rank_batch", "rank_campaign"]
+    before = {r.evaluated_id: r for r in old.rows.all()}
+    result = []
+    for row in sheet_rows(sheet=new):
+        prior = before.get(row.evaluated_id)
+        changes = {
+            f: (getattr(prior, f) if prior else None, getattr(row, f))
+            for f in fields
+            if prior is None or getattr(prior, f) != getattr(row, f)
+        }
+        if changes:
+            result.append(
+                {
+                    "department": row.department_name,
+                    "changes": changes,
+                    "labelled": [(FIELD_LABELS[f], old, new) for f, (old, new) in changes.items()],
+                }
+            )
+    return result
+
+
+def sheets_of(*, campaign: Campaign) -> QuerySet[ScoreSheet]:
+    return campaign.score_sheets.select_related("created_by", "published_by").order_by("-version")
+
+
+def events_of(*, campaign: Campaign, limit: int = 50) -> QuerySet[ScoringEvent]:
+    return ScoringEvent.objects.filter(campaign=campaign).select_related("actor")[:limit]
+
+
+def open_sessions_for_member(*, user) -> QuerySet[CommitteeSession]:
+    if not user.organizer_id:
+        return CommitteeSession.objects.none()
+    return (
+        CommitteeSession.objects.filter(
+            closed_at__isnull=True, batch__campaign__organizer_id=user.organizer_id
+        )
+        .select_related("batch__campaign")
+        .annotate(
+            mine=Count("participations", filter=Q(participations__member=user)),
+        )
+    )
+
+
+def survey_response_rates(*, survey: Survey) -> list[dict]:
+    """Invited and answered per group, one GROUP BY query."""
+    rows = (
+        SurveyRespondent.objects.filter(survey=survey)
+        .values("group")
+        .annotate(invited=Count("id"), answered=Count("participation"))
+        .order_by("group")
+    )
+    return [
+        {
+            "group": SurveyGroup(r["group"]).label,
+            "invited": r["invited"],
+            "answered": r["answered"],
+            "rate": round(100 * r["answered"] / r["invited"]) if r["invited"] else 0,
+        }
+        for r in rows
+    ]
+
+
+def surveys_of(*, campaign: Campaign) -> QuerySet[Survey]:
+    return (
+        Survey.objects.filter(batch__campaign=campaign)
+        .select_related("batch")
+        .annotate(invited=Count("respondents"), answered=Count("respondents__participation"))
+    )
+
+
+def deputy_surveys(*, user) -> QuerySet[SurveyRespondent]:
+    return SurveyRespondent.objects.filter(
+        user=user, survey__is_open=True, participation__isnull=True
+    ).select_related("survey__batch__campaign")
+
+
+def public_vote_totals(*, vote: PublicVote) -> dict:
+    voters = PublicVoter.objects.filter(vote=vote).aggregate(
+        total=Count("id"), voided=Count("id", filter=Q(voided_at__isnull=False))
+    )
+    return {**voters, "valid": voters["total"] - voters["voided"]}
+
+
+def batches_with_inputs(*, campaign: Campaign):
+    """Batches with their departments, research scores, sessions, surveys and votes."""
+    evaluated = EvaluatedDepartment.objects.select_related("department", "research_score").order_by(
+        "position", "department__name"
+    )
+    return campaign.batches.order_by("number").prefetch_related(
+        Prefetch("evaluated", queryset=evaluated),
+        Prefetch(
+            "committee_sessions",
+            queryset=CommitteeSession.objects.annotate(n=Count("participations")).order_by(
+                "-opened_at"
+            ),
+        ),
+    )
+
+
+def public_links(*, campaign: Campaign) -> dict:
+    """What a public campaign page links to: published results and open public votes.
+    One query (a UNION), as the campaign page has a pinned query budget."""
+    votes = (
+        PublicVote.objects.filter(campaign=campaign, is_open=True)
+        .order_by()
+        .values_list("batch__number", "batch__name")
+    )
+    published = (
+        ScoreSheet.objects.filter(campaign=campaign, published_at__isnull=False).order_by()
+    ).values_list(Value(0, output_field=IntegerField()), Value("", output_field=CharField()))
+    rows = sorted(votes.union(published))
+    return {
+        "published": any(number == 0 for number, _ in rows),
+        "votes": [{"number": n, "name": name} for n, name in rows if n != 0],
+    }

@@ -1,0 +1,24 @@
+"""Debounced recompute: input changes ask for a recompute after the transaction commits."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+PENDING_KEY = "scoring:recompute-pending:{}"
+
+
+def recompute_soon(campaign_id: int) -> None:
+    """Queue one recompute of the campaign's sheet SCORING_RECOMPUTE_DELAY seconds after the
+    first change; changes meanwhile ride on it. Off in the embedded (eager) mode, where staff
+    press 重新计算 instead: an eager task would recompute inside every vote's request."""
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.SCORING_AUTO_RECOMPUTE:
+        return
+
+    def enqueue() -> None:
+        from ..tasks import recompute_scores_task
+
+        delay = settings.SCORING_RECOMPUTE_DELAY
+        if cache.add(PENDING_KEY.format(campaign_id), 1, timeout=delay + 5):
+            recompute_scores_task.apply_async(args=[campaign_id], countdown=delay)
+
+    transaction.on_commit(enqueue)

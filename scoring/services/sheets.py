@@ -1,0 +1,169 @@
+"""Score sheets: compute a version from the current inputs, publish a complete one."""
+
+import hashlib
+import json
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign
+
+from ..formulas import Component, DepartmentScore, batch_scores, rank
+from ..models import ScoreRow, ScoreSheet
+from ..sources import collect_inputs, evaluated_departments, inputs_snapshot
+from .config import config_get, settings_of, settings_snapshot
+from .history import event_record
+
+
+def _s(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _details(score: DepartmentScore) -> dict:
+    """Intermediate values the export's detail sheets print."""
+    h, c = score.hotline, score.committee
+    return {
+        "hotline": {
+            "satisfied": h.satisfied,
+            "basic": h.basic,
+            "dissatisfied": h.dissatisfied,
+            "rated": h.rated,
+            "n_window": h.n_window,
+            "n_baseline": h.n_baseline,
+            "rate": _s(h.rate),
+            "change": _s(h.change),
+            "s": _s(h.s_score),
+            "t": _s(h.t_score),
+            "score": _s(h.score),
+            "low_sample": h.low_sample,
+        },
+        "survey": [
+            {
+                "group": str(g.group),
+                "label": g.group.label,
+                "weight": str(g.weight),
+                "counts": {str(r): n for r, n in g.ratings.counts.items()},
+                "total": g.ratings.total,
+                "mean": _s(g.mean),
+                "score": _s(g.ratings.score),
+            }
+            for g in score.survey.groups
+        ],
+        "public_vote": {
+            "counts": {str(r): n for r, n in score.public_vote.counts.items()},
+            "total": score.public_vote.total,
+            "score": _s(score.public_vote.score),
+        },
+        "committee": {
+            "scores": [str(s) for s in c.scores],
+            "dropped_high": _s(c.dropped_high),
+            "dropped_low": _s(c.dropped_low),
+            "score": _s(c.score),
+        },
+    }
+
+
+@transaction.atomic
+def sheet_recompute(*, campaign: Campaign, actor=None) -> ScoreSheet:
+    """A new version from the current inputs, or the latest one when nothing changed.
+
+    Versions of one campaign are numbered under a row lock on the campaign, so two
+    recomputes never take the same number. Published versions are never touched."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    settings = settings_of(config_get(campaign=campaign)).validated()
+    evaluated = evaluated_departments(campaign=campaign)
+    inputs = collect_inputs(campaign=campaign, evaluated=evaluated)
+    snapshot_settings = settings_snapshot(settings)
+    snapshots = {item.key: inputs_snapshot(item) for item in inputs}
+    digest = hashlib.sha256(
+        json.dumps(
+            {"settings": snapshot_settings, "inputs": [[k, v] for k, v in snapshots.items()]},
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    latest = campaign.score_sheets.order_by("-version").first()
+    if latest is not None and latest.inputs_digest == digest:
+        return latest
+
+    scores = {s.key: s for s in batch_scores(inputs, settings)}  # ranked across the campaign
+    batch_ranks: dict = {}
+    by_batch: dict = {}
+    for ev in evaluated:
+        by_batch.setdefault(ev.batch_id, {})[ev.id] = scores[ev.id].score
+    for composites in by_batch.values():
+        batch_ranks.update(rank(composites))
+
+    sheet = ScoreSheet.objects.create(
+        campaign=campaign,
+        version=(latest.version + 1) if latest else 1,
+        created_at=timezone.now(),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        settings_snapshot=snapshot_settings,
+        inputs_digest=digest,
+        complete=all(not s.incomplete for s in scores.values()) and bool(scores),
+    )
+    ScoreRow.objects.bulk_create(
+        ScoreRow(
+            sheet=sheet,
+            evaluated=ev,
+            batch_name=ev.batch.name,
+            department_name=ev.department.name,
+            research=scores[ev.id].research.score,
+            hotline=scores[ev.id].hotline.score,
+            survey=scores[ev.id].survey.score,
+            public_vote=scores[ev.id].public_vote.score,
+            committee=scores[ev.id].committee.score,
+            composite=scores[ev.id].score,
+            rank_batch=batch_ranks[ev.id],
+            rank_campaign=scores[ev.id].rank,
+            missing=[str(c) for c in scores[ev.id].missing],
+            low_sample=scores[ev.id].low_sample,
+            explanation=scores[ev.id].explain(),
+            inputs=snapshots[ev.id],
+            details=_details(scores[ev.id]),
+        )
+        for ev in evaluated
+    )
+    event_record(
+        campaign=campaign,
+        actor=actor,
+        action="sheet.recompute",
+        summary=f"计算成绩表第 {sheet.version} 版" + ("" if sheet.complete else "（不完整）"),
+        version=sheet.version,
+    )
+    return sheet
+
+
+def incomplete_rows(sheet: ScoreSheet) -> list[str]:
+    """'部门：缺少 A、B' for every department without a composite."""
+    lines = []
+    for row in sheet.rows.order_by("evaluated__batch__number", "evaluated__position"):
+        if row.missing:
+            names = "、".join(Component(m).label for m in row.missing)
+            lines.append(f"{row.department_name}：缺少{names}")
+    return lines
+
+
+@transaction.atomic
+def sheet_publish(*, sheet: ScoreSheet, actor) -> ScoreSheet:
+    sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
+    if sheet.is_published:
+        raise ValidationError("该版本已经公布")
+    latest = sheet.campaign.score_sheets.order_by("-version").values_list("version", flat=True)[0]
+    if sheet.version != latest:
+        raise ValidationError(f"只能公布最新版本（第 {latest} 版）")
+    missing = incomplete_rows(sheet)
+    if missing or not sheet.complete:
+        raise ValidationError(["成绩表不完整，不能公布：", *missing])
+    sheet.published_at = timezone.now()
+    sheet.published_by = actor
+    sheet.save(update_fields=["published_at", "published_by"])
+    event_record(
+        campaign=sheet.campaign,
+        actor=actor,
+        action="sheet.publish",
+        summary=f"公布成绩表第 {sheet.version} 版",
+        version=sheet.version,
+    )
+    return sheet

@@ -1,0 +1,522 @@
+"""HTTP for scoring: staff pages, the research and committee entry pages, the survey and
+public vote pages, and the public scores page. Parse, check permission, call a service."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Batch, Campaign, EvaluatedDepartment
+from campaigns.selectors import campaign_for_user, public_campaign
+from pingyi.accounts.models import Role
+from pingyi.accounts.permissions import WORKSPACE_ROLES, role_required
+
+from . import selectors
+from .export import workbook_bytes
+from .formulas import Component, Rating, SurveyGroup
+from .models import CommitteeSession, PublicVote, PublicVoter, ScoreSheet, Survey, SurveyRespondent
+from .services import committee, public_vote, research, sheets, surveys
+from .services.config import (
+    CONFIG_FIELDS,
+    WEIGHT_FIELDS,
+    config_copy_last_year,
+    config_get,
+    config_update,
+)
+
+STAFF = WORKSPACE_ROLES["staff"]
+RATINGS = [(r.value, r.label) for r in Rating]
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _manage(slug: str) -> str:
+    return reverse("scoring:manage", args=[slug])
+
+
+def _batch(campaign: Campaign, number: int) -> Batch:
+    return get_object_or_404(Batch, campaign=campaign, number=number)
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # Behind a proxy, configure it to set REMOTE_ADDR (gunicorn forwarded_allow_ips).
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104 - a value, not a bind
+
+
+# --- staff ------------------------------------------------------------------------------------
+@role_required(*STAFF)
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    config = config_get(campaign=campaign)
+    batches = list(selectors.batches_with_inputs(campaign=campaign))
+    votes = {
+        v.batch_id: v
+        for v in PublicVote.objects.filter(campaign=campaign).annotate(n=Count("voters"))
+    }
+    for batch in batches:
+        batch.vote = votes.get(batch.id)
+        batch.session = next(iter(batch.committee_sessions.all()), None)
+        if batch.session and batch.session.is_open:
+            batch.turnout = committee.session_turnout(session=batch.session)
+    return render(
+        request,
+        "scoring/manage.html",
+        {
+            "campaign": campaign,
+            "config": config,
+            "weights": [
+                (c.label, f"{Decimal(getattr(config, WEIGHT_FIELDS[c])).normalize():f}")
+                for c in Component
+            ],
+            "batches": batches,
+            "surveys": selectors.surveys_of(campaign=campaign),
+            "sheets": selectors.sheets_of(campaign=campaign),
+            "events": selectors.events_of(campaign=campaign),
+            "groups": [(g.value, g.label) for g in SurveyGroup],
+        },
+    )
+
+
+@role_required(*STAFF)
+def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    config = config_get(campaign=campaign)
+    if request.method == "POST":
+        if "copy" in request.POST:
+            try:
+                config_copy_last_year(campaign=campaign, actor=request.user)
+                messages.success(request, "已复制上年评分设置")
+            except ValidationError as exc:
+                _errors(request, exc)
+            return redirect("scoring:settings", slug)
+        values = {f: request.POST.get(f, "").strip() for f in CONFIG_FIELDS}
+        values["committee_named"] = bool(request.POST.get("committee_named"))
+        values["survey_group_weights"] = {
+            g.value: request.POST.get(f"group_{g.value}", "1").strip() or "1" for g in SurveyGroup
+        }
+        try:
+            config_update(campaign=campaign, actor=request.user, **values)
+            messages.success(request, "评分设置已保存")
+            return redirect("scoring:manage", slug)
+        except ValidationError as exc:
+            _errors(request, exc)
+            for name, value in values.items():
+                setattr(config, name, value)
+    group_weights = config.survey_group_weights or {}
+    return render(
+        request,
+        "scoring/settings.html",
+        {
+            "campaign": campaign,
+            "config": config,
+            "groups": [(g.value, g.label, group_weights.get(g.value, "1")) for g in SurveyGroup],
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    batch = _batch(campaign, number)
+    try:
+        if request.POST.get("action") == "open":
+            committee.session_open(batch=batch, actor=request.user)
+            messages.success(request, f"{batch.name}电子表决测评已开始")
+        else:
+            session = get_object_or_404(CommitteeSession, batch=batch, closed_at__isnull=True)
+            committee.session_close(session=session, actor=request.user)
+            messages.success(request, f"{batch.name}电子表决测评已结束")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect(_manage(slug))
+
+
+@role_required(*STAFF)
+def session_turnout(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Live turnout of an open session (polled by htmx): counts only, never scores."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    session = get_object_or_404(CommitteeSession, pk=pk, batch__campaign=campaign)
+    return render(
+        request,
+        "scoring/_turnout.html",
+        {
+            "campaign": campaign,
+            "session": session,
+            "turnout": committee.session_turnout(session=session),
+        },
+    )
+
+
+@role_required(*STAFF)
+def survey_rates(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Live response rate per group (polled by htmx)."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    survey = get_object_or_404(Survey, pk=pk, batch__campaign=campaign)
+    return render(
+        request,
+        "scoring/_rates.html",
+        {
+            "campaign": campaign,
+            "survey": survey,
+            "rates": selectors.survey_response_rates(survey=survey),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def vote_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    batch = _batch(campaign, number)
+    is_open = request.POST.get("action") == "open"
+    public_vote.vote_set_open(batch=batch, is_open=is_open, actor=request.user)
+    messages.success(request, f"{batch.name}网上社会投票已{'开始' if is_open else '结束'}")
+    return redirect(_manage(slug))
+
+
+@role_required(*STAFF)
+def vote_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    vote = get_object_or_404(PublicVote, batch=_batch(campaign, number))
+    if request.method == "POST":
+        voter = get_object_or_404(PublicVoter, vote=vote, pk=request.POST.get("voter"))
+        try:
+            public_vote.voter_void(
+                voter=voter, reason=request.POST.get("reason", ""), actor=request.user
+            )
+            messages.success(request, "已作废该选票")
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect("scoring:vote", slug, number)
+    anomalies = public_vote.vote_anomalies(vote=vote)
+    network = request.GET.get("network", "")
+    voters = PublicVoter.objects.filter(vote=vote).order_by("-voted_at")
+    if network:
+        voters = voters.filter(client_network=network)
+    return render(
+        request,
+        "scoring/vote_detail.html",
+        {
+            "campaign": campaign,
+            "vote": vote,
+            "totals": selectors.public_vote_totals(vote=vote),
+            "anomalies": anomalies,
+            "network": network,
+            "voters": voters[:100],
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def survey_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    survey = surveys.survey_create(
+        batch=_batch(campaign, number), title=request.POST.get("title", ""), actor=request.user
+    )
+    return redirect("scoring:survey", slug, survey.pk)
+
+
+@role_required(*STAFF)
+def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    survey = get_object_or_404(
+        Survey.objects.select_related("batch"), pk=pk, batch__campaign=campaign
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                count = int(request.POST.get("count") or 0)
+                surveys.respondents_add(
+                    survey=survey,
+                    group=request.POST.get("group", ""),
+                    count=count,
+                    label=request.POST.get("label", ""),
+                    actor=request.user,
+                )
+                messages.success(request, f"已增加 {count} 份邀请")
+            elif action == "deputies":
+                n = surveys.deputies_invite(survey=survey, actor=request.user)
+                messages.success(request, f"已邀请 {n} 位人大代表（从代表工作台作答）")
+            elif action in ("open", "close"):
+                surveys.survey_set_open(survey=survey, is_open=action == "open", actor=request.user)
+        except (ValidationError, ValueError) as exc:
+            _errors(
+                request, exc if isinstance(exc, ValidationError) else ValidationError("份数无效")
+            )
+        return redirect("scoring:survey", slug, pk)
+    return render(
+        request,
+        "scoring/survey_detail.html",
+        {
+            "campaign": campaign,
+            "survey": survey,
+            "rates": selectors.survey_response_rates(survey=survey),
+            "groups": [(g.value, g.label) for g in SurveyGroup],
+        },
+    )
+
+
+@role_required(*STAFF)
+def survey_invitations(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Printable invitation sheet: one card per unanswered link respondent, with a QR code."""
+    import segno
+
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    survey = get_object_or_404(Survey, pk=pk, batch__campaign=campaign)
+    respondents = survey.respondents.filter(user=None, participation__isnull=True)
+    group = request.GET.get("group")
+    if group:
+        respondents = respondents.filter(group=group)
+    cards = []
+    for respondent in respondents[:500]:
+        url = request.build_absolute_uri(reverse("scoring:answer", args=[respondent.token]))
+        qr = segno.make(url, error="m").svg_inline(scale=3, omitsize=False)
+        cards.append({"respondent": respondent, "url": url, "qr": qr})
+    return render(
+        request,
+        "scoring/invitations.html",
+        {"campaign": campaign, "survey": survey, "cards": cards},
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def sheet_recompute(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    try:
+        sheet = sheets.sheet_recompute(campaign=campaign, actor=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(_manage(slug))
+    messages.success(request, f"已计算成绩表第 {sheet.version} 版")
+    return redirect("scoring:sheet", slug, sheet.version)
+
+
+@role_required(*STAFF)
+def sheet_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    sheet = get_object_or_404(ScoreSheet, campaign=campaign, version=version)
+    previous = campaign.score_sheets.filter(version__lt=version).order_by("-version").first()
+    return render(
+        request,
+        "scoring/sheet_detail.html",
+        {
+            "campaign": campaign,
+            "sheet": sheet,
+            "rows": selectors.sheet_rows(sheet=sheet),
+            "incomplete": sheets.incomplete_rows(sheet),
+            "previous": previous,
+            "diff": selectors.sheet_diff(old=previous, new=sheet) if previous else None,
+            "is_latest": not campaign.score_sheets.filter(version__gt=version).exists(),
+        },
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def sheet_publish(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    sheet = get_object_or_404(ScoreSheet, campaign=campaign, version=version)
+    try:
+        sheets.sheet_publish(sheet=sheet, actor=request.user)
+        messages.success(request, f"成绩表第 {version} 版已公布")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("scoring:sheet", slug, version)
+
+
+@role_required(*STAFF)
+def sheet_export(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    sheet = get_object_or_404(ScoreSheet, campaign=campaign, version=version)
+    response = HttpResponse(
+        workbook_bytes(sheet),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="scores-{slug}-v{version}.xlsx"'
+    return response
+
+
+# --- research group ---------------------------------------------------------------------------
+@role_required(Role.RESEARCHER)
+def research_entry(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    if request.method == "POST":
+        evaluated = get_object_or_404(
+            EvaluatedDepartment.objects.select_related("department", "campaign"),
+            campaign=campaign,
+            pk=request.POST.get("evaluated"),
+        )
+        try:
+            research.research_score_set(
+                evaluated=evaluated,
+                score=request.POST.get("score", ""),
+                justification=request.POST.get("justification", ""),
+                actor=request.user,
+            )
+            messages.success(request, f"已保存{evaluated.department.name}的调研评分")
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect("scoring:research", slug)
+    return render(
+        request,
+        "scoring/research.html",
+        {"campaign": campaign, "batches": selectors.batches_with_inputs(campaign=campaign)},
+    )
+
+
+# --- committee member -------------------------------------------------------------------------
+@role_required(Role.MEMBER)
+def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        CommitteeSession.objects.select_related("batch__campaign"),
+        pk=pk,
+        batch__campaign__organizer_id=request.user.organizer_id,
+    )
+    evaluated = list(
+        EvaluatedDepartment.objects.filter(batch=session.batch).select_related("department")
+    )
+    submitted = session.participations.filter(member=request.user).exists()
+    values: dict = {}
+    if request.method == "POST" and not submitted:
+        values = {ev.id: request.POST.get(f"score_{ev.id}", "").strip() for ev in evaluated}
+        try:
+            if any(v == "" for v in values.values()):
+                raise ValidationError("请为每个被评议部门（单位）打分")
+            committee.ballot_submit(session=session, member=request.user, scores=values)
+            messages.success(request, "测评票已提交，谢谢！")
+            return redirect("scoring:ballot", pk)
+        except ValidationError as exc:
+            _errors(request, exc)
+    for ev in evaluated:
+        ev.value = values.get(ev.id, "")
+    return render(
+        request,
+        "scoring/ballot.html",
+        {
+            "session": session,
+            "evaluated": evaluated,
+            "submitted": submitted or session.participations.filter(member=request.user).exists(),
+            "turnout": committee.session_turnout(session=session),
+        },
+    )
+
+
+# --- survey respondents (one-time link) -------------------------------------------------------
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
+    respondent = get_object_or_404(
+        SurveyRespondent.objects.select_related("survey__batch__campaign"), token=token
+    )
+    if respondent.user_id and respondent.user_id != request.user.pk:
+        raise Http404("该链接只能由受邀代表本人使用")
+    survey = respondent.survey
+    evaluated = list(
+        EvaluatedDepartment.objects.filter(batch=survey.batch).select_related("department")
+    )
+    answered = hasattr(respondent, "participation")
+    if request.method == "POST" and not answered:
+        answers = {
+            ev.id: (
+                request.POST.get(f"rating_{ev.id}", ""),
+                request.POST.get(f"comment_{ev.id}", ""),
+            )
+            for ev in evaluated
+        }
+        try:
+            surveys.response_submit(respondent=respondent, answers=answers)
+            return render(request, "scoring/answer_done.html", {"survey": survey})
+        except ValidationError as exc:
+            _errors(request, exc)
+        for ev in evaluated:
+            ev.rating, ev.comment = answers[ev.id]
+    return render(
+        request,
+        "scoring/answer.html",
+        {
+            "survey": survey,
+            "respondent": respondent,
+            "evaluated": evaluated,
+            "answered": answered,
+            "ratings": RATINGS,
+        },
+    )
+
+
+# --- public -----------------------------------------------------------------------------------
+def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = public_campaign(slug=slug)
+    vote = get_object_or_404(
+        PublicVote.objects.select_related("batch"), campaign=campaign, batch__number=number
+    )
+    evaluated = list(
+        EvaluatedDepartment.objects.filter(batch=vote.batch).select_related("department")
+    )
+    context = {"campaign": campaign, "vote": vote, "evaluated": evaluated, "ratings": RATINGS}
+    if not vote.is_open:
+        return render(request, "scoring/vote.html", {**context, "step": "closed"})
+    if request.method != "POST":
+        return render(request, "scoring/vote.html", {**context, "step": "phone"})
+    phone = request.POST.get("phone", "")
+    if request.POST.get("action") == "code":
+        try:
+            public_vote.code_request(vote=vote, phone=phone, client_ip=_client_ip(request))
+            messages.success(request, "验证码已发送，10 分钟内有效")
+        except ValidationError as exc:
+            _errors(request, exc)
+            return render(
+                request, "scoring/vote.html", {**context, "step": "phone", "phone": phone}
+            )
+        return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
+    ratings = {ev.id: request.POST.get(f"rating_{ev.id}", "") for ev in evaluated}
+    try:
+        public_vote.ballot_submit(
+            vote=vote,
+            phone=phone,
+            code=request.POST.get("code", ""),
+            ratings=ratings,
+            client_ip=_client_ip(request),
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        for ev in evaluated:
+            ev.rating = ratings[ev.id]
+        return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
+    return render(request, "scoring/vote.html", {**context, "step": "done"})
+
+
+def _weight(sheet: ScoreSheet | None, component: Component) -> str:
+    if sheet is None:
+        return ""
+    return f"{Decimal(sheet.settings_snapshot['weights'][str(component)]).normalize():f}"
+
+
+def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = public_campaign(slug=slug)
+    sheet = selectors.published_sheet(campaign=campaign)
+    rows = list(selectors.sheet_rows(sheet=sheet)) if sheet else []
+    chart = {
+        "names": [r.evaluated.department.short_name or r.department_name for r in rows],
+        "scores": [str(r.composite) for r in rows],
+    }
+    return render(
+        request,
+        "scoring/public_scores.html",
+        {
+            "campaign": campaign,
+            "sheet": sheet,
+            "rows": rows,
+            "chart": chart,
+            "components": [{"label": c.label, "weight": _weight(sheet, c)} for c in Component],
+        },
+    )

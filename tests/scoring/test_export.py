@@ -1,0 +1,92 @@
+"""The Excel export, re-read: its numbers equal the sheet's to the cent."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from scoring.export import safe_text
+from scoring.services.sheets import sheet_recompute
+from tests.scoring.factories import (
+    campaign_with_batch,
+    committee_scores,
+    no_hotline,
+    public_ballots,
+    research,
+    survey_answers,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sheet():
+    staff, campaign, batch, (a, b) = campaign_with_batch(2)
+    b.department.name = '=HYPERLINK("http://x")局'
+    b.department.save()
+    no_hotline(campaign, staff)
+    research(a, staff, "92.35")
+    research(b, staff, "88")
+    survey_answers(batch, staff, {"city_deputy": [{a: "satisfied", b: "basic"}] * 3})
+    public_ballots(
+        batch, staff, [{a: "basic", b: "satisfied"}, {a: "satisfied", b: "dissatisfied"}]
+    )
+    committee_scores(
+        batch, staff, [{a: s, b: 100 - s / 2} for s in (98, 97.5, 99, 100, 90, 96, 95)]
+    )
+    return sheet_recompute(campaign=campaign, actor=staff)
+
+
+def test_exported_workbook_equals_the_sheet(sheet, tmp_path):
+    out = tmp_path / "scores.xlsx"
+
+    call_command("export_scores", sheet.campaign.slug, "--out", str(out), "--version", "1")
+
+    wb = load_workbook(out)
+    ws = wb["综合得分"]
+    assert "综合得分" in ws["A1"].value and sheet.campaign.title in ws["A1"].value
+    assert "权重 0.3" in ws["D2"].value and "权重 0.2" in ws["H2"].value
+    assert ws.freeze_panes == "D3"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    exported = {}
+    for values in ws.iter_rows(min_row=3, values_only=True):
+        exported[values[2]] = values
+    for row in sheet.rows.all():
+        got = exported[safe_text(row.department_name)]
+        assert got[0] == row.rank_campaign
+        for value, expected in zip(
+            got[3:9],
+            [row.research, row.hotline, row.survey, row.public_vote, row.committee, row.composite],
+            strict=True,
+        ):
+            assert (None if value is None else Decimal(str(value))) == expected
+    assert set(wb.sheetnames) == {
+        "综合得分",
+        "电子表决测评",
+        "代表及社会各界评价",
+        "网上社会投票",
+        "12345大数据分析",
+    }
+
+
+def test_trimmed_committee_scores_are_marked(sheet, tmp_path):
+    out = tmp_path / "s.xlsx"
+    call_command("export_scores", sheet.campaign.slug, "--out", str(out))
+
+    ws = load_workbook(out)["电子表决测评"]
+    struck = [c.value for row in ws.iter_rows(min_row=2) for c in row if c.font.strike]
+    assert sorted(struck) == [50, 55, 90, 100]  # one highest and one lowest per department
+
+
+def test_no_cell_becomes_a_formula(sheet, tmp_path):
+    out = tmp_path / "s.xlsx"
+    call_command("export_scores", sheet.campaign.slug, "--out", str(out))
+
+    wb = load_workbook(out)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    assert safe_text("=1+1") == "'=1+1" and safe_text("-3") == "'-3" and safe_text("@a") == "'@a"
+    assert safe_text("+86") == "'+86" and safe_text("市教育局") == "市教育局"
