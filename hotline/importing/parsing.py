@@ -21,6 +21,8 @@ from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
+from departments.naming import normalize_name  # one definition for matching and imports
+
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 
 
@@ -77,15 +79,6 @@ DEFAULT_SATISFACTION_MAP: Final[Mapping[str, str | None]] = MappingProxyType(
 # Bounded: department, district, town, status and category values repeat heavily (a few
 # thousand distinct values per file), so a small LRU saves the NFKC work on most rows.
 @lru_cache(maxsize=8192)
-def normalize_name(value: str) -> str:
-    """Canonical form of a name: NFKC (full-width to half-width), trimmed, single spaces.
-
-    Used for department names and aliases, so `淄博市公安局`, ` 淄博市公安局　` and
-    full-width letters or digits all compare equal.
-    """
-    return " ".join(unicodedata.normalize("NFKC", value).split())
-
-
 def _cell_text(value: Any) -> str:
     """A raw cell as trimmed text; whole floats from Excel lose their `.0`."""
     if type(value) is str:
