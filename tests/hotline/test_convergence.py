@@ -47,7 +47,9 @@ def snapshot() -> dict:
         ),
         "daily": sorted(DailyStat.objects.values_list("department__name", *COUNTS, "day")),
         "monthly": sorted(
-            MonthlyStat.objects.values_list("department__name", *COUNTS, "month", "category", "district")
+            MonthlyStat.objects.values_list(
+                "department__name", *COUNTS, "month", "category", "district"
+            )
         ),
         "staged": StagedRow.objects.count(),
     }  # fmt: skip
