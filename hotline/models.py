@@ -121,9 +121,13 @@ class HotlineRecord(models.Model):
     """One ticket (工单). Never holds the caller's phone number: only a keyed hash."""
 
     id = models.BigAutoField(primary_key=True)
+    # No database FK constraints on this table: on PostgreSQL they are row triggers, checked
+    # at commit for every imported row (measured 0.5 s per 50,000-row chunk). The importer
+    # only writes ids it just read, and PROTECT is enforced by Django's deletion collector.
     source = models.ForeignKey(
-        HotlineSource, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+        HotlineSource, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     ticket_no = models.CharField("工单编号", max_length=64)
     received_at = models.DateTimeField("受理时间")
     # The Asia/Shanghai date of received_at, so aggregation needs no time zone arithmetic.
@@ -136,6 +140,7 @@ class HotlineRecord(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     department_name = models.CharField("承办单位（原文）", max_length=200)
     request_type = models.CharField("诉求类型", max_length=40, blank=True)
@@ -177,7 +182,9 @@ class StagedRow(models.Model):
     record behind, and the merge can resume after a crash. Emptied when a batch finishes."""
 
     id = models.BigAutoField(primary_key=True)
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     row_number = models.PositiveBigIntegerField()
     ticket_no = models.CharField(max_length=64)
     received_at = models.DateTimeField()

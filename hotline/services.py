@@ -23,8 +23,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 from django.utils import timezone
 
 from departments.models import Department, DepartmentAlias
@@ -153,12 +152,21 @@ def _copy_line(batch_id: int, number: int, row, dept: int | None) -> str:
     received = row.received_at
     closed = row.closed_at
     satisfaction = SATISFACTION_CODES[row.satisfaction]
-    texts = "\x00".join(
+    texts = "\t".join(
         (
             row.ticket_no, row.department_name, row.request_type, row.category,
             row.district, row.town, row.status, row.content,
         )
-    ).translate(_COPY_ESCAPE)  # fmt: skip
+    )  # fmt: skip
+    # Escaping is rarely needed: three substring tests are 20x cheaper than translate()
+    # on every row of Chinese text.
+    if "\\" in texts or "\n" in texts or "\r" in texts or texts.count("\t") != 7:
+        texts = "\x00".join(
+            (
+                row.ticket_no, row.department_name, row.request_type, row.category,
+                row.district, row.town, row.status, row.content,
+            )
+        ).translate(_COPY_ESCAPE)  # fmt: skip
     return (
         f"{batch_id}\t{number}\t{received.isoformat(' ')}\t{_local_day(received).isoformat()}\t"
         f"{_NULL if dept is None else dept}\t"
@@ -181,6 +189,15 @@ def _sqlite_tuple(batch_id: int, number: int, row, dept: int | None) -> tuple:
 
 def _staged_table() -> str:
     return StagedRow._meta.db_table
+
+
+def _fast_commit() -> None:
+    """Within an import transaction on PostgreSQL: don't wait for the WAL flush at commit
+    (measured 0.5 s a chunk). Safe here: a crash can lose only the last chunks, and their
+    bookkeeping on the batch row goes with them, so the re-run redoes exactly those."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 def _write_staged(rows: list) -> None:
@@ -228,6 +245,7 @@ def _read_phase(batch: ImportBatch) -> None:
 
         def flush() -> None:
             with transaction.atomic():
+                _fast_commit()
                 _write_staged(rows)
                 ImportRowError.objects.bulk_create(errors)
                 _progress(batch, read, max(total or 0, read), "第 1/3 步：读取文件")
@@ -425,6 +443,7 @@ def _merge_phase(batch: ImportBatch) -> None:
         if hi is None:
             break
         with transaction.atomic():
+            _fast_commit()
             total, inserted, updated, cells = merge(batch, batch.merged_upto, hi)
             batch.inserted += inserted
             batch.updated += updated
@@ -467,41 +486,49 @@ def _next_month(month: dt.date) -> dt.date:
 
 def stats_refresh(*, cells: dict[int, set[dt.date]]) -> None:
     """Recompute the aggregates of the given (department -> first days of months) cells
-    from the records. Idempotent; a few queries per department, whatever the row count."""
-    counts = {
-        "total": Count("id"),
-        "satisfied": Count("id", filter=Q(satisfaction=1)),
-        "basic": Count("id", filter=Q(satisfaction=2)),
-        "dissatisfied": Count("id", filter=Q(satisfaction=3)),
-    }
-    for department_id, months in sorted(cells.items()):
-        if not months:
-            continue
-        days = Q()
-        for month in months:
-            days |= Q(received_day__gte=month, received_day__lt=_next_month(month))
-        records = HotlineRecord.objects.filter(days, department_id=department_id)
-        day_filter = Q()
-        for month in months:
-            day_filter |= Q(day__gte=month, day__lt=_next_month(month))
-        DailyStat.objects.filter(day_filter, department_id=department_id).delete()
-        MonthlyStat.objects.filter(department_id=department_id, month__in=months).delete()
-        DailyStat.objects.bulk_create(
-            [
-                DailyStat(department_id=department_id, day=row.pop("received_day"), **row)
-                for row in records.order_by().values("received_day").annotate(**counts)
-            ],
-            batch_size=2000,
+    from the records: one DELETE and one INSERT ... SELECT ... GROUP BY per table for up to
+    2,000 cells, through the (department, received_day) index. Idempotent."""
+    flat = [(dept, month) for dept, months in sorted(cells.items()) for month in sorted(months)]
+    pg = connection.vendor == "postgresql"
+    value = "(%s, %s::date, %s::date)" if pg else "(%s, %s, %s)"
+    month_of = (
+        "date_trunc('month', r.received_day)::date"
+        if pg
+        else "strftime('%%Y-%%m-01', r.received_day)"
+    )
+    satisfaction = ", ".join(
+        f"SUM(CASE WHEN r.satisfaction = {code} THEN 1 ELSE 0 END)" for code in (1, 2, 3)
+    )
+    daily, monthly = DailyStat._meta.db_table, MonthlyStat._meta.db_table
+    records = _record_table()
+    for start in range(0, len(flat), 2000):
+        part = flat[start : start + 2000]
+        params: list = []
+        for dept, month in part:
+            params += [dept, month.isoformat(), _next_month(month).isoformat()]
+        cte = f"WITH t(d, lo, hi) AS (VALUES {', '.join([value] * len(part))}) "
+        join = (
+            f"FROM {records} r JOIN t ON r.department_id = t.d "
+            "AND r.received_day >= t.lo AND r.received_day < t.hi"
         )
-        MonthlyStat.objects.bulk_create(
-            [
-                MonthlyStat(department_id=department_id, **row)
-                for row in records.order_by()
-                .values("category", "district", month=TruncMonth("received_day"))
-                .annotate(**counts)
-            ],
-            batch_size=2000,
-        )
+        counts = f"COUNT(*), {satisfaction}"
+        # Table names and placeholders only: every value goes through params.
+        statements = [
+            f"DELETE FROM {daily} WHERE EXISTS (SELECT 1 FROM t WHERE t.d = {daily}.department_id "  # noqa: S608
+            f"AND {daily}.day >= t.lo AND {daily}.day < t.hi)",
+            f"DELETE FROM {monthly} WHERE EXISTS (SELECT 1 FROM t WHERE "  # noqa: S608
+            f"t.d = {monthly}.department_id AND {monthly}.month = t.lo)",
+            f"INSERT INTO {daily} (department_id, day, total, satisfied, basic, dissatisfied) "
+            f"SELECT r.department_id, r.received_day, {counts} {join} "
+            "GROUP BY r.department_id, r.received_day",
+            f"INSERT INTO {monthly} (department_id, month, category, district, total, "
+            f"satisfied, basic, dissatisfied) SELECT r.department_id, {month_of}, r.category, "
+            f"r.district, {counts} {join} GROUP BY r.department_id, {month_of}, r.category, "
+            "r.district",
+        ]
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(cte + statement, params)
 
 
 # --- aliases ---------------------------------------------------------------------------------

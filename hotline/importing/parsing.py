@@ -425,9 +425,14 @@ def _is_empty(value: Any) -> bool:
     return value is None or (type(value) is str and (not value or value.isspace()))
 
 
+# Department, district, town, status and type cells repeat a few hundred distinct values
+# over millions of rows: caching their NFKC form halves the cost of these five columns.
+_normalize_cached: Final = lru_cache(maxsize=16384)(normalize_name)
+
+
 def _name(value: Any) -> str:
     # normalize_name() trims by itself, so strings skip _cell_text().
-    return normalize_name(value if type(value) is str else _cell_text(value))
+    return _normalize_cached(value if type(value) is str else _cell_text(value))
 
 
 class RowParser:
