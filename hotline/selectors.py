@@ -282,3 +282,55 @@ def unmatched_status(batch: ImportBatch) -> list[dict]:
             }
         )
     return rows
+
+
+def department_public_figures(*, department_id: int, start: dt.date, end: dt.date) -> dict:
+    """What the public department page shows, in two queries: the window's headline figures
+    (DailyStat) and, from one MonthlyStat scan grouped by month and category, the monthly
+    series with last year's and the top categories. Only counts: no content, no callers."""
+    summary = department_summary(department_id=department_id, start=start, end=end)
+    months = _month_range(start, end)
+    earlier = [year_earlier(m) for m in months]
+    rows = (
+        MonthlyStat.objects.filter(department_id=department_id, month__in=months + earlier)
+        .order_by()
+        .values("month", "category")
+        .annotate(
+            total=Sum("total"),
+            satisfied=Sum("satisfied"),
+            basic=Sum("basic"),
+            dissatisfied=Sum("dissatisfied"),
+        )
+    )
+    keys = ("total", "satisfied", "basic", "dissatisfied")
+    by_month: dict[dt.date, list[int]] = {}
+    by_category: dict[str, list[int]] = {}
+    window = set(months)
+    for row in rows:
+        values = [row[k] for k in keys]
+        by_month[row["month"]] = [
+            a + b for a, b in zip(by_month.get(row["month"], [0] * 4), values, strict=True)
+        ]
+        if row["month"] in window:
+            current = by_category.get(row["category"], [0] * 4)
+            by_category[row["category"]] = [a + b for a, b in zip(current, values, strict=True)]
+    zero = [0, 0, 0, 0]
+    monthly = []
+    for month, before in zip(months, earlier, strict=True):
+        now, prev = by_month.get(month, zero), by_month.get(before, zero)
+        monthly.append(
+            {
+                "month": month,
+                "label": f"{month.year}年{month.month}月",
+                "total": now[0],
+                "last_year": prev[0],
+                "change": change_percent(now[0], prev[0]),
+                "rate": satisfaction_rate(*now[1:]),
+            }
+        )
+    top = sorted(by_category.items(), key=lambda item: (-item[1][0], item[0]))[:8]
+    categories = [
+        {"name": name or "（未填写）", "total": v[0], "rate": satisfaction_rate(*v[1:])}
+        for name, v in top
+    ]
+    return {"summary": summary, "monthly": monthly, "categories": categories}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("pingyi.accounts.urls")),
+    path("hotline/", include("hotline.urls")),
     # Campaign pages use clean slugs (/2021/) and so come last.
     path("", include("campaigns.urls")),
 ]

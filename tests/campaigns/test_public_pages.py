@@ -72,7 +72,8 @@ def test_department_names_are_escaped(client):
 def test_department_page_within_a_campaign(client, django_assert_max_num_queries):
     ev = EvaluatedDepartmentFactory(department__name="淄博市教育局", department__slug="education")
 
-    with django_assert_max_num_queries(3):
+    # 3 for the page, 2 for the hotline figures (aggregates, whatever the ticket count).
+    with django_assert_max_num_queries(5):
         response = client.get(f"/{ev.campaign.slug}/departments/education/")
 
     body = response.content.decode()
