@@ -22,7 +22,7 @@
           { type: "value", name: "满意率%", min: 0, max: 100, splitLine: { show: false } }
         ],
         series: [
-          { name: "本期", type: "bar", data: d.total },
+          { name: "本期", type: "bar", barMaxWidth: 36, data: d.total },
           { name: "上年同期", type: "line", data: d.last_year },
           { name: "满意率", type: "line", yAxisIndex: 1, data: d.rate, connectNulls: true }
         ]
@@ -34,7 +34,7 @@
         grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
         xAxis: { type: "value" },
         yAxis: { type: "category", data: d.labels.slice().reverse(), axisLabel: { width: 140, overflow: "truncate" } },
-        series: [{ name: "工单量", type: "bar", data: d.values.slice().reverse() }]
+        series: [{ name: "工单量", type: "bar", barMaxWidth: 28, data: d.values.slice().reverse() }]
       };
     },
     comparison: function (d) {
@@ -65,6 +65,12 @@
       if (!build || !data) return;
       var chart = window.echarts.init(el, null, { renderer: "svg" });
       var option = build(data);
+      if (el.clientWidth < 520 && option.yAxis && option.yAxis.length) {
+        // Phones: the legend needs the room the axis names would take.
+        option.yAxis.forEach(function (axis) { axis.name = ""; });
+        option.grid.left = 36;
+        option.grid.right = 36;
+      }
       option.color = COLORS;
       option.animation = false;
       chart.setOption(option);
