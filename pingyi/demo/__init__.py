@@ -5,9 +5,9 @@ running it twice changes nothing. Later features add their own step to STEPS."""
 
 from django.db import transaction
 
-from . import campaign, geography, users
+from . import campaign, geography, hotline, users
 
-STEPS = [geography.load, campaign.load, users.load]
+STEPS = [geography.load, campaign.load, users.load, hotline.load]
 
 
 @transaction.atomic
