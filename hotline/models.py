@@ -181,7 +181,8 @@ class StagedRow(models.Model):
     Reading a file fills this table first, so a file error found deep in a file leaves no
     record behind, and the merge can resume after a crash. Emptied when a batch finishes."""
 
-    id = models.BigAutoField(primary_key=True)
+    # (batch, row_number) is the key: no sequence to draw from per row, one index only.
+    pk = models.CompositePrimaryKey("batch", "row_number")
     batch = models.ForeignKey(
         ImportBatch, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
@@ -200,9 +201,6 @@ class StagedRow(models.Model):
     satisfaction = models.PositiveSmallIntegerField(null=True)
     content = models.TextField()
     caller_hash = models.CharField(max_length=32, null=True)  # noqa: DJ001
-
-    class Meta:
-        indexes = [models.Index(fields=["batch", "row_number"], name="hotline_staged_batch_row")]
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number}"
