@@ -105,6 +105,12 @@ def main() -> None:
     from departments.naming import normalize_name
     from hotline.services import import_batch_create, import_batch_run
 
+    # Its own throw-away database, so a test suite running on the same server is left alone.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
+        f"bench_{connection.settings_dict['NAME']}"
+        if connection.vendor == "postgresql"
+        else connection.settings_dict["TEST"].get("NAME")
+    )
     test_db = connection.creation.create_test_db(verbosity=0, keepdb=False)
     try:
         names = {normalize_name(n) for n in DEPARTMENTS}

@@ -333,3 +333,60 @@ def test_command_exits_non_zero_on_file_error(tmp_path, capsys):
     assert exit_info.value.code != 0
     assert "PDF" in capsys.readouterr().err
     assert not HotlineRecord.objects.exists()
+
+
+def _big_xlsx(path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title = "说明"
+    hidden.sheet_state = "hidden"
+    sheet = workbook.create_sheet("工单")
+    sheet.append(["工单编号", "受理时间", "承办单位", "满意度", "办结时间", "诉求内容"])
+    for i in range(50):
+        sheet.append([
+            20210000 + i, dt.datetime(2021, 3, 1 + i % 28, 8, i % 60), "淄博市公安局",
+            ("满意", "不满意", None)[i % 3], f"2021/4/{1 + i % 28} 10:00", f"内容 <{i}> & “引号”",
+        ])  # fmt: skip
+    sheet["A60"] = 20219999
+    sheet["B60"] = 44300.5  # a serial number with a custom date format
+    sheet["B60"].number_format = "yyyy年m月d日 h:mm"
+    sheet["C60"] = "淄博市公安局"
+    workbook.save(path)
+    return path
+
+
+def test_streaming_xlsx_reader_reads_what_calamine_reads(tmp_path):
+    from hotline.importing.parsing import RowParser, map_header
+    from hotline.importing.readers import open_table
+
+    path = _big_xlsx(tmp_path / "big.xlsx")
+    results = []
+    for threshold in (10**12, 0):  # calamine, then the streaming reader
+        with open_table(path, xlsx_stream_above=threshold) as table:
+            parser = RowParser(map_header(table.header))
+            results.append(
+                (table.sheet, table.header, [(n, parser.parse(c)) for n, c in table.rows])
+            )
+
+    assert results[0] == results[1]
+    sheet, header, rows = results[1]
+    assert sheet == "工单" and len(rows) == 51 and rows[-1][0] == 60
+    assert rows[-1][1].received_at.isoformat() == "2021-04-14T12:00:00+08:00"
+    assert rows[0][1].content == "内容 <0> & “引号”"
+
+
+def test_large_xlsx_sheets_import_through_the_streaming_reader(tmp_path, police, monkeypatch):
+    from hotline.importing import readers
+
+    monkeypatch.setattr(readers, "XLSX_STREAM_ABOVE_BYTES", 0)
+    monkeypatch.setattr(
+        readers.open_table, "__kwdefaults__", {"sheet": None, "xlsx_stream_above": 0}
+    )
+
+    batch = run_import(_big_xlsx(tmp_path / "big.xlsx"))
+
+    assert (batch.state, batch.read, batch.inserted) == ("done", 51, 51)
