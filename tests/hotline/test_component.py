@@ -92,3 +92,31 @@ def test_category_trend_for_a_key_issue(tmp_path):
     )
 
     assert (trend["total"], trend["last_year"], trend["change"]) == (7, 10, Decimal("-30.0"))
+
+
+def test_bulk_refresh_gives_the_same_aggregates(tmp_path):
+    from hotline.models import DailyStat, MonthlyStat
+    from hotline.services import stats_refresh
+
+    department = DepartmentFactory(name="部门B")
+    ratings, districts = ("满意", "一般", "不满意", ""), ("张店区", "淄川区")
+    rows = [
+        ticket(i, when=f"202{i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d} 23:30", dept="部门B",
+               satisfaction=ratings[i % 4], district=districts[i % 2])
+        for i in range(200)
+    ]  # fmt: skip
+    _import(write_csv(tmp_path / "a.csv", rows))
+
+    def state():
+        daily = DailyStat.objects.values_list("day", "total", "satisfied", "basic", "dissatisfied")
+        monthly = MonthlyStat.objects.values_list("month", "category", "district", "total")
+        return sorted(daily), sorted(monthly)
+
+    before = state()
+    months = {dt.date(y, m, 1) for y in (2020, 2021) for m in range(1, 13)}
+    DailyStat.objects.all().delete()
+    MonthlyStat.objects.all().delete()
+
+    stats_refresh(cells={department.pk: months}, bulk=True)
+
+    assert state() == before and len(before[0]) > 50
