@@ -48,8 +48,8 @@
           { type: "value", name: "满意率%", min: 0, max: 100, splitLine: { show: false } }
         ],
         series: [
-          { name: "评价期", type: "bar", data: d.total },
-          { name: "上年同期", type: "bar", data: d.last_year },
+          { name: "评价期", type: "bar", barMaxWidth: 36, data: d.total },
+          { name: "上年同期", type: "bar", barMaxWidth: 36, data: d.last_year },
           { name: "满意率", type: "line", yAxisIndex: 1, data: d.rate }
         ]
       };
