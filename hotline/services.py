@@ -443,8 +443,36 @@ def _add_cells(touched: dict[str, list[str]], cells: Iterable[str]) -> dict[str,
     return {key: sorted(months) for key, months in sorted(merged.items())}
 
 
+def _insert_chunk_pg(batch: ImportBatch, lo: int, hi: int) -> tuple[int, int, int, set[str]]:
+    """Plain INSERT for a source that has no record yet (its first, usually historical,
+    load): no conflict is possible, so neither the ON CONFLICT probe nor the old-cell join
+    is needed. A concurrent import of the same source makes it raise IntegrityError, and
+    the caller falls back to the upsert."""
+    staged, records = _staged_table(), _record_table()
+    select = ", ".join(f"s.{c}" for c in _STAGED_COLUMNS)
+    sql = f"""
+        WITH up AS (
+            INSERT INTO {records} (source_id, {", ".join(_VALUE_COLUMNS)})
+            SELECT %(source)s, {select} FROM {staged} s WHERE s.batch_id = %(batch)s
+              AND s.row_number > %(lo)s AND s.row_number <= %(hi)s
+            RETURNING department_id, received_day)
+        SELECT COUNT(*), array_agg(DISTINCT
+                   up.department_id || ' ' || to_char(up.received_day, 'YYYY-MM'))
+                   FILTER (WHERE up.department_id IS NOT NULL)
+        FROM up
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"batch": batch.pk, "lo": lo, "hi": hi, "source": batch.source_id})
+        inserted, cells = cursor.fetchone()
+    return inserted, inserted, 0, set(cells or ())
+
+
 def _merge_phase(batch: ImportBatch) -> None:
     merge = _merge_chunk_pg if connection.vendor == "postgresql" else _merge_chunk_sqlite
+    fresh = (
+        connection.vendor == "postgresql"
+        and not HotlineRecord.objects.filter(source_id=batch.source_id).exists()
+    )
     size = conf.chunk_rows()
     chunks = 0
     while True:
@@ -453,7 +481,14 @@ def _merge_phase(batch: ImportBatch) -> None:
             break
         with transaction.atomic():
             _fast_commit()
-            total, inserted, updated, cells = merge(batch, batch.merged_upto, hi)
+            result = None
+            if fresh:
+                try:
+                    with transaction.atomic():
+                        result = _insert_chunk_pg(batch, batch.merged_upto, hi)
+                except IntegrityError:
+                    fresh = False
+            total, inserted, updated, cells = result or merge(batch, batch.merged_upto, hi)
             batch.inserted += inserted
             batch.updated += updated
             batch.unchanged += total - inserted - updated

@@ -390,3 +390,39 @@ def test_large_xlsx_sheets_import_through_the_streaming_reader(tmp_path, police,
     batch = run_import(_big_xlsx(tmp_path / "big.xlsx"))
 
     assert (batch.state, batch.read, batch.inserted) == ("done", 51, 51)
+
+
+def test_first_load_of_a_source_falls_back_to_upsert_on_a_concurrent_insert(
+    tmp_path, police, monkeypatch
+):
+    """On PostgreSQL the first load of a source uses plain INSERT; a record of the same
+    source written meanwhile by another import makes it fall back to the upsert."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from hotline import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the plain-INSERT path exists on PostgreSQL only")
+    original = services._insert_chunk_pg
+
+    def concurrent_then_insert(batch, lo, hi):
+        HotlineRecord.objects.create(
+            source_id=batch.source_id, ticket_no="2", department_name="淄博市公安局",
+            received_at=dt.datetime(2021, 3, 5, 6, 22, 10, tzinfo=dt.UTC),
+            received_day=dt.date(2021, 3, 5), department=police,
+        )  # fmt: skip
+        return original(batch, lo, hi)
+
+    upserts = []
+    upsert = services._merge_chunk_pg
+    monkeypatch.setattr(services, "_insert_chunk_pg", concurrent_then_insert)
+    monkeypatch.setattr(services, "_merge_chunk_pg", lambda *a: upserts.append(a) or upsert(*a))
+
+    batch = run_import(write_csv(tmp_path / "a.csv", [ticket(1), ticket(2), ticket(3)]))
+
+    # The failed INSERT's savepoint took the "concurrent" row with it; the upsert did the work.
+    assert len(upserts) == 1
+    assert (batch.inserted, batch.updated, batch.unchanged) == (3, 0, 0)
+    assert HotlineRecord.objects.count() == 3
