@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -85,11 +86,40 @@ def import_batch_create(
     )
 
 
+# Advisory-lock namespace of import batches (an arbitrary constant: "hotline").
+_LOCK_SPACE = 0x12345
+
+
+@contextmanager
+def _batch_lock(batch_id: int) -> Iterator[bool]:
+    """On PostgreSQL, a session advisory lock on the batch: a task delivered twice while
+    the first delivery still runs (a broker's visibility timeout) must not run it twice at
+    once. A dead worker's session ends, which releases the lock for the re-run."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_SPACE, batch_id])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_SPACE, batch_id])
+
+
 def import_batch_run(*, batch_id: int) -> ImportBatch:
-    """Run (or resume) an import. Idempotent: a finished batch is returned as it is."""
-    batch = ImportBatch.objects.select_related("source").get(pk=batch_id)
-    if batch.finished:
-        return batch
+    """Run (or resume) an import. Idempotent: a finished batch is returned as it is, and a
+    batch another worker is running right now is left to it."""
+    with _batch_lock(batch_id) as acquired:
+        batch = ImportBatch.objects.select_related("source").get(pk=batch_id)
+        if batch.finished or not acquired:
+            return batch
+        return _run(batch)
+
+
+def _run(batch: ImportBatch) -> ImportBatch:
     batch.state = ImportBatch.State.RUNNING
     batch.started_at = batch.started_at or timezone.now()
     batch.save(update_fields=["state", "started_at"])

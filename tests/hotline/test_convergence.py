@@ -125,3 +125,26 @@ def test_rerun_after_a_crash_half_way_converges_to_a_clean_run(tmp_path, setting
     assert clean["batch"]["updated"] > 0 and clean["batch"]["inserted"] > 0
     assert clean["batch"]["unchanged"] > 0 and clean["batch"]["rejected"] == 1
     assert clean["daily"] and clean["monthly"]
+
+
+def test_a_batch_running_elsewhere_is_left_alone(tmp_path, settings):
+    """A second delivery while another worker holds the batch returns without touching it."""
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are a PostgreSQL feature")
+    DepartmentFactory(name="淄博市公安局")
+    path = write_csv(tmp_path / "a.csv", [ticket(1)])
+    batch = services.import_batch_create(source_name="s", path=str(path), file_name="a.csv")
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_SPACE, batch.pk])
+
+        result = services.import_batch_run(batch_id=batch.pk)
+
+        assert result.state == ImportBatch.State.PENDING
+        assert not HotlineRecord.objects.exists()
+    finally:
+        other.close()
+    assert services.import_batch_run(batch_id=batch.pk).state == ImportBatch.State.DONE
