@@ -125,7 +125,7 @@ def main() -> None:
         DepartmentAlias.objects.create(
             department=Department.objects.get(name="淄博市城市管理局"), name="市城管局"
         )
-        from hotline import services
+        from hotline import importer
 
         timings: dict[str, float] = {}
 
@@ -140,7 +140,7 @@ def main() -> None:
             return wrapper
 
         for phase in ("_read_phase", "_merge_phase", "_aggregate_phase"):
-            setattr(services, phase, timed(phase.strip("_"), getattr(services, phase)))
+            setattr(importer, phase, timed(phase.strip("_"), getattr(importer, phase)))
 
         batch = import_batch_create(source_name="bench", path=str(path), file_name=path.name)
         rss_before = peak_mb()

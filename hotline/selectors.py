@@ -267,7 +267,7 @@ def batches_for_user(*, user) -> QuerySet[ImportBatch]:
 
 def unmatched_status(batch: ImportBatch) -> list[dict]:
     """The batch's unmatched names and whether an alias now matches each."""
-    from .services import department_lookup
+    from .importer import department_lookup
 
     lookup = department_lookup()
     departments = dict(Department.objects.values_list("id", "short_name"))

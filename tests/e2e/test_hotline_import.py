@@ -1,6 +1,7 @@
 """Staff import a hotline file in real Chromium and follow it to its report."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -82,7 +83,7 @@ def test_staff_upload_a_csv_follow_progress_and_download_rejected_rows(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="下载 CSV").click()
     download = download_info.value
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = Path(download.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0] == "行号,原因,原始内容"
     assert "上周三" in text and "还行" in text and len(text.splitlines()) == 4
 

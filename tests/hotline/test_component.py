@@ -96,7 +96,7 @@ def test_category_trend_for_a_key_issue(tmp_path):
 
 def test_bulk_refresh_gives_the_same_aggregates(tmp_path):
     from hotline.models import DailyStat, MonthlyStat
-    from hotline.services import stats_refresh
+    from hotline.stats import stats_refresh
 
     department = DepartmentFactory(name="部门B")
     ratings, districts = ("满意", "一般", "不满意", ""), ("张店区", "淄川区")

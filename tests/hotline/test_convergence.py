@@ -4,7 +4,7 @@ clean run: records, counts, row errors and aggregates."""
 import pytest
 
 from departments.models import DepartmentAlias
-from hotline import services
+from hotline import importer, services
 from hotline.models import (
     DailyStat,
     HotlineRecord,
@@ -91,12 +91,12 @@ def scenario(tmp_path, settings, *, crash_after: int | None, monkeypatch) -> dic
             if chunks == crash_after:
                 raise WorkerDied
 
-        monkeypatch.setattr(services, "after_merge_chunk", die)
+        monkeypatch.setattr(importer, "after_merge_chunk", die)
         with pytest.raises(WorkerDied):
             import_batch_task.apply(args=[batch.pk], throw=True)
         batch.refresh_from_db()
         assert batch.state == ImportBatch.State.RUNNING and batch.merged_upto > 0
-        monkeypatch.setattr(services, "after_merge_chunk", None)
+        monkeypatch.setattr(importer, "after_merge_chunk", None)
         import_batch_task.apply(args=[batch.pk], throw=True)  # the redelivered task
     import_batch_task.apply(args=[batch.pk], throw=True)  # delivered once more: a no-op
     assert housing.pk
@@ -139,7 +139,7 @@ def test_a_batch_running_elsewhere_is_left_alone(tmp_path, settings):
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services._LOCK_SPACE, batch.pk])
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [importer._LOCK_SPACE, batch.pk])
 
         result = services.import_batch_run(batch_id=batch.pk)
 

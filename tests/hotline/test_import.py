@@ -401,7 +401,7 @@ def test_first_load_of_a_source_falls_back_to_upsert_on_a_concurrent_insert(
 
     from django.db import connection
 
-    from hotline import services
+    from hotline import importer as services
 
     if connection.vendor != "postgresql":
         pytest.skip("the plain-INSERT path exists on PostgreSQL only")
