@@ -167,6 +167,17 @@ def write_file(path: Path) -> Path:
         writer = csv.writer(file, lineterminator="\r\n")
         writer.writerow(HEADER)
         writer.writerows(rows())
+        # What real exports contain now and then, so the report shows rejected rows.
+        writer.writerows(
+            [
+                ["", "2021-06-01 09:00:00", "市公安局", "投诉", "公共安全>交通管理", "张店区",
+                 "车站街道", "已办结", "", "满意", "工单编号缺失的记录", ""],
+                ["ZB2021060199999", "待补录", "市城管局", "投诉", "城市管理>占道经营", "张店区",
+                 "公园街道", "已办结", "", "", "受理时间未填写的记录", ""],
+                ["ZB2021060199998", "2021-06-01 10:00:00", "市教育局", "咨询", "教育>招生入学",
+                 "临淄区", "闻韶街道", "已办结", "", "还可以", "满意度取值不规范的记录", ""],
+            ]
+        )  # fmt: skip
     return path
 
 
