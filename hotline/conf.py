@@ -12,7 +12,11 @@ from .importing.parsing import DEFAULT_SATISFACTION_MAP
 def chunk_rows() -> int:
     # 50,000 rows a chunk: about 12 MB of COPY text at a time, and a progress step every
     # half second on PostgreSQL.
-    return int(getattr(settings, "HOTLINE_CHUNK_ROWS", 50_000))
+    return int(
+        getattr(settings, "HOTLINE_CHUNK_ROWS", None)
+        or os.environ.get("HOTLINE_CHUNK_ROWS")
+        or 50_000
+    )
 
 
 def phone_secret() -> bytes | None:
