@@ -17,6 +17,7 @@ urlpatterns = [
     path("workspace/", include("campaigns.urls_staff")),
     path("", include("issues.urls")),
     path("", include("scoring.urls")),
+    path("hotline/", include("hotline.urls")),
     # Campaign pages use clean slugs (/2021/) and so come last.
     path("", include("campaigns.urls")),
 ]
