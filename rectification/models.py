@@ -182,8 +182,8 @@ class Attachment(models.Model):
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField("类型", max_length=5, choices=Kind.choices)
-    file = models.FileField("文件", upload_to="rectification/%Y/%m/")
-    thumbnail = models.FileField("缩略图", upload_to="rectification/thumbs/%Y/%m/", blank=True)
+    file = models.FileField("文件", upload_to="rectification/")
+    thumbnail = models.FileField("缩略图", upload_to="rectification/thumbs/", blank=True)
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
     width = models.PositiveIntegerField(null=True, blank=True)

@@ -5,9 +5,16 @@ running it twice changes nothing. Later features add their own step to STEPS."""
 
 from django.db import transaction
 
-from . import campaign, geography, selection, suggestions, users
+from . import campaign, geography, rectification, selection, suggestions, users
 
-STEPS = [geography.load, campaign.load, users.load, selection.load, suggestions.load]
+STEPS = [
+    geography.load,
+    campaign.load,
+    users.load,
+    selection.load,
+    suggestions.load,
+    rectification.load,
+]
 
 
 @transaction.atomic

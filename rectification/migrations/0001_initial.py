@@ -131,8 +131,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('image', '图片'), ('pdf', 'PDF')], max_length=5, verbose_name='类型')),
-                ('file', models.FileField(upload_to='rectification/%Y/%m/', verbose_name='文件')),
-                ('thumbnail', models.FileField(blank=True, upload_to='rectification/thumbs/%Y/%m/', verbose_name='缩略图')),
+                ('file', models.FileField(upload_to='rectification/', verbose_name='文件')),
+                ('thumbnail', models.FileField(blank=True, upload_to='rectification/thumbs/', verbose_name='缩略图')),
                 ('original_name', models.CharField(max_length=200, verbose_name='原文件名')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
                 ('width', models.PositiveIntegerField(blank=True, null=True)),
