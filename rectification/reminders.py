@@ -71,7 +71,10 @@ def find_conditions(*, today: dt.date) -> list[Condition]:
             )
         )
     departments = (
-        EvaluatedDepartment.objects.filter(key_issues__plan__in=active)
+        EvaluatedDepartment.objects.filter(
+            key_issues__plan__in=active,
+            key_issues__plan__measures__state__in=Measure.OPEN_STATES,
+        )
         .distinct()
         .select_related("department", "campaign")
         .annotate(

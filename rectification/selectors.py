@@ -311,9 +311,12 @@ def staff_dashboard(*, campaign: Campaign, user, today: dt.date, silent_days: in
         .select_related(issue_path)
         .order_by("deadline")
     ]
+    # Silence matters while work remains: published plans with open measures.
     departments = (
         EvaluatedDepartment.objects.filter(
-            campaign=campaign, key_issues__plan__versions__isnull=False
+            campaign=campaign,
+            key_issues__plan__versions__isnull=False,
+            key_issues__plan__measures__state__in=Measure.OPEN_STATES,
         )
         .distinct()
         .select_related("department", "batch")
