@@ -5,7 +5,9 @@ from .models import Measure, Verdict
 
 class PlanForm(forms.Form):
     goals = forms.CharField(label="整改目标", widget=forms.Textarea(attrs={"rows": 4}))
-    deadline = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label="完成时限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class MeasureForm(forms.ModelForm):
@@ -19,7 +21,7 @@ class MeasureForm(forms.ModelForm):
             "target_value",
             "target_unit",
         ]
-        widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class EvidenceForm(forms.Form):
@@ -86,7 +88,7 @@ class VerdictForm(forms.Form):
     new_deadline = forms.DateField(
         label="重新整改完成时限",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="不满意时必填。",
     )
 

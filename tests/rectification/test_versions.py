@@ -69,3 +69,9 @@ def test_draft_plan_is_not_public(client, published_plan):
     )
     body = client.get(url).content.decode()
     assert "尚未公开的目标" not in body and "审核后在此公开" in body
+
+
+def test_liaison_form_shows_the_saved_deadline(client, published_plan):
+    client.force_login(published_plan.liaison)
+    url = reverse("rectification:liaison-issue", args=[published_plan.key_issue_id])
+    assert 'value="2021-07-31"' in client.get(url).content.decode()
