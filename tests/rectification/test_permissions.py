@@ -131,3 +131,22 @@ def test_liaison_posts_an_update_through_the_api(client, published_plan):
     update = ProgressUpdate.objects.get()
     assert update.state == ProgressUpdate.State.PENDING
     assert update.values.get().value == 200
+
+
+def test_liaison_of_another_department_cannot_open_pending_files(
+    client, published_plan, other_liaison
+):
+    from .factories import jpeg_bytes
+
+    update = services.update_create(
+        plan=published_plan,
+        actor=published_plan.liaison,
+        text="x",
+        percent=5,
+        files=[("a.jpg", jpeg_bytes(size=(40, 30)))],
+    )
+    att = update.attachments.get()
+    client.force_login(other_liaison)
+    assert client.get(reverse("rectification:file", args=[att.pk])).status_code == 404
+    client.force_login(published_plan.staff)
+    assert client.get(reverse("rectification:file", args=[att.pk])).status_code == 200
