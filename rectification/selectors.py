@@ -13,7 +13,16 @@ from issues.models import KeyIssue
 from pingyi.accounts.models import Role
 
 from . import status
-from .models import Measure, Notice, Plan, PlanVersion, ProgressUpdate, Rebound, Verdict
+from .models import (
+    Event,
+    Measure,
+    Notice,
+    Plan,
+    PlanVersion,
+    ProgressUpdate,
+    Rebound,
+    Verdict,
+)
 
 
 # ------------------------------------------------------------------------- scoping
@@ -336,3 +345,26 @@ def staff_dashboard(*, campaign: Campaign, user, today: dt.date, silent_days: in
     )
     notices = list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:20])
     return Dashboard(pending, submitted, overdue, silent, rebounds, notices)
+
+
+ACTION_LABELS = {
+    "plan.edit": "修改整改目标或时限",
+    "plan.submit": "提交整改方案",
+    "plan.publish": "公开整改承诺",
+    "measure.add": "新增整改措施",
+    "measure.edit": "修改整改措施",
+    "measure.done": "标记措施完成",
+    "measure.close": "措施销号",
+    "update.submit": "报送整改进展",
+    "update.publish": "公开整改进展",
+    "update.return": "退回整改进展",
+    "verdict": "记录评议意见",
+    "rebound.flag": "标记问题反弹",
+    "rebound.resolve": "反弹问题解决",
+}
+
+
+def issue_history(*, issue: KeyIssue) -> list[tuple[Event, str]]:
+    """The append-only record of one issue, oldest first, with Chinese action names."""
+    events = Event.objects.filter(key_issue=issue).select_related("actor").order_by("at", "id")
+    return [(e, ACTION_LABELS.get(e.action, e.action)) for e in events]

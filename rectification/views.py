@@ -273,6 +273,7 @@ def staff_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "p": progress,
             "campaign": campaign,
             "measures": list(progress.plan.measures.all()),
+            "history": selectors.issue_history(issue=issue),
             "return_form": ReturnForm(),
             "verdict_form": VerdictForm(),
             "rebound_form": ReboundForm(),

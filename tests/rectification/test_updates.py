@@ -121,3 +121,13 @@ def test_board_filters_by_status(client, published_plan):
     assert (
         published_plan.key_issue.title not in client.get(board + "?status=overdue").content.decode()
     )
+
+
+def test_staff_page_shows_who_did_what(client, published_plan):
+    plan = published_plan
+    client.force_login(plan.staff)
+    slug = plan.key_issue.department.campaign.slug
+    body = client.get(reverse("rectification:staff-issue", args=[slug, plan.key_issue_id]))
+    text = body.content.decode()
+    assert "提交整改方案" in text and "公开整改承诺" in text
+    assert plan.staff.display_name in text and plan.liaison.display_name in text
