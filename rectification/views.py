@@ -132,7 +132,9 @@ def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "p": progress,
             "plan": plan,
-            "measures": measures,
+            "measures": [
+                (m, MeasureForm(instance=m, prefix="m", auto_id=f"m{m.pk}_%s")) for m in measures
+            ],
             "campaign": issue.department.campaign,
             "plan_form": PlanForm(initial={"goals": plan.goals, "deadline": plan.deadline}),
             "measure_form": MeasureForm(prefix="m"),

@@ -75,3 +75,29 @@ def test_liaison_form_shows_the_saved_deadline(client, published_plan):
     client.force_login(published_plan.liaison)
     url = reverse("rectification:liaison-issue", args=[published_plan.key_issue_id])
     assert 'value="2021-07-31"' in client.get(url).content.decode()
+
+
+def test_liaison_edits_a_measure_in_the_page_and_staff_publish_version_2(client, published_plan):
+    plan = published_plan
+    measure = plan.measures.get(target_value__isnull=False)
+    client.force_login(plan.liaison)
+    page = client.get(reverse("rectification:liaison-issue", args=[plan.key_issue_id]))
+    assert f'id="m{measure.pk}_m-title"' in page.content.decode()
+    client.post(
+        reverse("rectification:liaison-measure", args=[plan.key_issue_id, measure.pk]),
+        {
+            "m-title": measure.title,
+            "m-responsible_unit": "基础教育科",
+            "m-responsible_person": "李科长",
+            "m-deadline": "2021-06-30",
+            "m-target_value": "353",
+            "m-target_unit": "所",
+        },
+    )
+    client.post(reverse("rectification:liaison-submit", args=[plan.key_issue_id]))
+    client.force_login(plan.staff)
+    slug = plan.key_issue.department.campaign.slug
+    client.post(reverse("rectification:staff-publish", args=[slug, plan.key_issue_id]))
+    version = plan.versions.order_by("-number").first()
+    assert version.number == 2
+    assert version.changes == [f"措施“{measure.title}”责任人：张科长 → 李科长"]
