@@ -28,7 +28,7 @@ from .forms import (
     VerdictForm,
 )
 from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound
-from .status import LABELS
+from .status import CSS, LABELS
 
 STAFF = (Role.STAFF, Role.ADMIN)
 
@@ -56,6 +56,10 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "rows": rows,
+            "counts": [
+                (label, CSS[code], sum(r.badge.code == code for r in rows if r.version))
+                for code, label in LABELS.items()
+            ],
             "params": params,
             "departments": departments,
             "statuses": [*LABELS.items(), ("rebound", "反弹跟踪")],
