@@ -334,3 +334,22 @@ def department_public_figures(*, department_id: int, start: dt.date, end: dt.dat
         for name, v in top
     ]
     return {"summary": summary, "monthly": monthly, "categories": categories}
+
+
+def key_issue_trend(*, department_id: int, categories: list[str], start: dt.date, end: dt.date):
+    """The 12345 trend behind a key issue ("complaints on this issue fell 30%"), ready for
+    the public key-issue page: None when the key issue names no hotline category. One
+    query over the monthly aggregates, whatever the number of records."""
+    if not categories:
+        return None
+    trend = category_trend(department_id=department_id, categories=categories, start=start, end=end)
+    trend["categories"] = categories
+    change = trend["change"]
+    trend["fall"] = -change if change is not None and change < 0 else None
+    trend["chart"] = {
+        "labels": [row["label"] for row in trend["months"]],
+        "total": [row["total"] for row in trend["months"]],
+        "last_year": [row["last_year"] for row in trend["months"]],
+        "rate": [None for _ in trend["months"]],
+    }
+    return trend

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
+from hotline.selectors import key_issue_trend
 from pingyi.accounts.models import Role
 from pingyi.accounts.permissions import role_required
 
@@ -71,10 +72,17 @@ def issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     progress = selectors.public_issue_progress(
         campaign_slug=slug, pk=pk, today=timezone.localdate()
     )
+    campaign = progress.issue.department.campaign
+    hotline_trend = key_issue_trend(
+        department_id=progress.issue.department.department_id,
+        categories=progress.issue.hotline_category_list,
+        start=campaign.evaluation_start,
+        end=campaign.evaluation_end,
+    )
     return render(
         request,
         "rectification/issue.html",
-        {"p": progress, "campaign": progress.issue.department.campaign},
+        {"p": progress, "campaign": campaign, "hotline_trend": hotline_trend},
     )
 
 
