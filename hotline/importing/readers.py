@@ -27,7 +27,13 @@ from typing import Any, Final, Literal
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
+
 from .parsing import FileError
+
+# A full Excel sheet (1,048,576 rows x 12 columns) is about 800 MB of XML: allow that, and
+# refuse archives that claim more or inflate like a bomb (see pingyi/uploads.py).
+MAX_XLSX_UNCOMPRESSED: Final = 1024 * 1024 * 1024
 
 SAMPLE_BYTES: Final = 64 * 1024
 
@@ -286,6 +292,10 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
         raise FileError("文件是损坏的 ZIP/XLSX 文件，无法读取") from exc
     if "xl/workbook.xml" not in names:
         raise FileError(f"文件是 ZIP 压缩包（或 Word 等其他文档）{_REFUSED_SUFFIX}")
+    try:
+        check_xlsx_archive(path, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except UnsafeUploadError as exc:
+        raise FileError(str(exc)) from exc
 
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
