@@ -9,13 +9,16 @@ import json
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
 from issues.exports import workbook_bytes
+
+from .models import ApiClient, Scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = ("时间", "操作人", "来源地址", "对象类型", "对象", "动作", "变更（前 → 后）")
@@ -92,3 +95,50 @@ class ReadOnlyLogEntryAdmin(LogEntryAdmin):
         response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
         return response
 
+
+# --- API clients ----------------------------------------------------------------------------
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label="权限范围", choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "user", "scopes"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Admins create a client (the token is shown once, in the message after saving) and
+    revoke it (the action below); a revoked token is refused at once."""
+
+    form = ApiClientForm
+    list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+    autocomplete_fields = ("user",)
+    actions = ["revoke", "reissue"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit trail keeps naming the client
+
+    def save_model(self, request, obj, form, change):
+        key = None
+        if not change:
+            obj.created_by = request.user
+            key = obj.issue_key()
+        super().save_model(request, obj, form, change)
+        if key:
+            messages.warning(request, f"新令牌（只显示这一次，请立即交给对方系统）：{key}")
+
+    @admin.action(description="吊销所选客户端的令牌")
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        messages.success(request, f"已吊销 {count} 个令牌。")
+
+    @admin.action(description="为所选客户端重新签发令牌（旧令牌立即失效）")
+    def reissue(self, request, queryset):
+        for client in queryset:
+            key = client.issue_key()
+            client.revoked_at = None
+            client.save(update_fields=["key_prefix", "key_hash", "revoked_at"])
+            messages.warning(request, f"{client.name} 的新令牌（只显示这一次）：{key}")

@@ -27,6 +27,8 @@ AUDITED: dict[str, dict] = {
     "scoring.ScoreSheet": {"exclude_fields": ["settings_snapshot"]},
     # key issues
     "issues.KeyIssue": {"m2m_fields": {"themes"}},
+    # who may reach the API
+    "api.ApiClient": {"exclude_fields": ["key_hash", "last_used_at"]},
     # user roles and access
     "accounts.User": {
         "include_fields": [
