@@ -25,8 +25,13 @@ AUDITED: dict[str, dict] = {
     "scoring.PublicVote": {},
     "scoring.PublicVoter": {"include_fields": ["voided_at", "void_reason"]},
     "scoring.ScoreSheet": {"exclude_fields": ["settings_snapshot"]},
-    # key issues
+    # key issues, rectification plans, measures, published progress, verdicts
     "issues.KeyIssue": {"m2m_fields": {"themes"}},
+    "rectification.Plan": {},
+    "rectification.Measure": {},
+    "rectification.ProgressUpdate": {},
+    "rectification.Verdict": {},
+    "rectification.Rebound": {},
     # who may reach the API
     "api.ApiClient": {"exclude_fields": ["key_hash", "last_used_at"]},
     # user roles and access

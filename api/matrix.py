@@ -56,6 +56,14 @@ survey_answer         submit    y         y     y     y      y          y       
 public_vote           submit    y         y     y     y      y          y       y
 score_sheet           public    y         y     y     y      y          y       y
 audit_log             view      -         -     y     -      -          -       -
+hotline_import        view      -         y     y     -      -          -       -
+hotline_import        change    -         y     y     -      -          -       -
+hotline_analytics     view      -         y     y     -      -          -       -
+rectification         view      -         y     y     -      -          -       -
+rectification         change    -         y     y     -      -          -       -
+rectification         report    -         -     -     -      -          y       -
+rectification_api     read      -         y     y     -      -          y       -
+rectification_api     report    -         -     -     -      -          y       -
 """
 
 
@@ -152,6 +160,43 @@ ROUTES: dict[str, tuple[str, str]] = {
     "scoring:answer": ("survey_answer", "submit"),
     "scoring:public-vote": ("public_vote", "submit"),
     "scoring:public-scores": ("score_sheet", "public"),
+    # hotline (/hotline/…)
+    "hotline:imports": ("hotline_import", "change"),
+    "hotline:import": ("hotline_import", "view"),
+    "hotline:import-progress": ("hotline_import", "view"),
+    "hotline:import-errors": ("hotline_import", "view"),
+    "hotline:alias-add": ("hotline_import", "change"),
+    "hotline:campaign": ("hotline_analytics", "view"),
+    "hotline:department": ("hotline_analytics", "view"),
+    # rectification (staff prefix /workspace/staff/<slug>/rectification/…, liaison prefix
+    # /workspace/liaison/rectification/…, public /<slug>/progress/…)
+    "rectification:dashboard": ("rectification", "view"),
+    "rectification:ledger": ("rectification", "view"),
+    "rectification:staff-issue": ("rectification", "change"),
+    "rectification:staff-close": ("rectification", "change"),
+    "rectification:staff-publish": ("rectification", "change"),
+    "rectification:staff-rebound": ("rectification", "change"),
+    "rectification:staff-resolve": ("rectification", "change"),
+    "rectification:staff-review": ("rectification", "change"),
+    "rectification:staff-verdict": ("rectification", "change"),
+    "rectification:liaison": ("rectification", "report"),
+    "rectification:liaison-issue": ("rectification", "report"),
+    "rectification:liaison-measure": ("rectification", "report"),
+    "rectification:liaison-measure-done": ("rectification", "report"),
+    "rectification:liaison-measure-new": ("rectification", "report"),
+    "rectification:liaison-plan": ("rectification", "report"),
+    "rectification:liaison-submit": ("rectification", "report"),
+    "rectification:liaison-update": ("rectification", "report"),
+    "rectification:board": ("public_page", "view"),
+    "rectification:issue": ("public_page", "view"),
+    "rectification:feed": ("public_page", "view"),
+    # published attachments are public; others 404 unless the rule in the view admits
+    "rectification:file": ("public_page", "view"),
+    "rectification:thumb": ("public_page", "view"),
+    # DRF views of the rectification app (their own token/session auth; the middleware
+    # leaves DRF views to DRF, the matrix test checks them like every route)
+    "rectification:api-issue": ("rectification_api", "read"),
+    "rectification:api-update-create": ("rectification_api", "report"),
     # REST API /api/v1/ (GET; the views read the same rows through MatrixPermission)
     "api:campaign-list": ("campaign", "view"),
     "api:campaign-detail": ("campaign", "view"),

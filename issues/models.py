@@ -216,7 +216,9 @@ class KeyIssue(models.Model):
         Theme, verbose_name="来源主题", blank=True, related_name="key_issues"
     )
     hotline_categories = models.TextField(
-        "相关12345热线诉求类别", blank=True, help_text="每行一个类别。"
+        "相关12345热线诉求类别",
+        blank=True,
+        help_text="每行一个类别，写法与热线数据相同，如“城乡建设>物业管理”；一个类别包含其下各子类。",
     )
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.PROPOSED

@@ -262,6 +262,7 @@ class PublicKeyIssue:
     description: str
     suggestion_count: int
     themes: list[tuple[str, str, int]]  # (title, approved summary, count)
+    pk: int = 0  # links to the issue's public progress page (rectification)
 
 
 def public_key_issues(*, evaluated: EvaluatedDepartment) -> list[PublicKeyIssue]:
@@ -284,6 +285,7 @@ def public_key_issues(*, evaluated: EvaluatedDepartment) -> list[PublicKeyIssue]
                 description=issue.description,
                 suggestion_count=sum(t.n for t in linked),
                 themes=[(t.title, t.summary, t.n) for t in linked if t.summary_approved],
+                pk=issue.pk,
             )
         )
     return result

@@ -17,7 +17,9 @@ urlpatterns = [
     path("", include("pingyi.accounts.urls")),
     path("workspace/", include("campaigns.urls_staff")),
     path("", include("issues.urls")),
+    path("", include("rectification.urls")),
     path("", include("scoring.urls")),
+    path("hotline/", include("hotline.urls")),
     # Campaign pages use clean slugs (/2021/) and so come last.
     path("", include("campaigns.urls")),
 ]

@@ -164,7 +164,9 @@ class CommitteeParticipation(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["session", "member"], name="committee_one_ballot_per_member")
+            models.UniqueConstraint(
+                fields=["session", "member"], name="committee_one_ballot_per_member"
+            )
         ]
 
     def __str__(self) -> str:

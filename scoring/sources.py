@@ -4,33 +4,16 @@ not grow with the number of ballots, responses or hotline records (bench/scoring
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Max
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from hotline.selectors import hotline_counts
 
 from .formulas import DepartmentInputs, HotlineCounts
 from .models import CommitteeScore, CommitteeSession, PublicRating, ResearchScore, SurveyRating
-
-
-def hotline_counts(
-    *, department_ids: list[int], start: dt.date, end: dt.date
-) -> dict[int, HotlineCounts]:
-    """Hotline counts per department id, from the hotline app.
-
-    MERGE NOTE: the hotline app is built on another branch. Until it provides
-    `hotline.selectors.hotline_counts`, this returns {} and every department's hotline
-    component is missing (the sheet names it; a campaign whose hotline weight is 0 still
-    completes). The integrator removes this fallback when merging the hotline branch.
-    """
-    try:
-        from hotline.selectors import hotline_counts as from_hotline  # type: ignore[import]
-    except ImportError:
-        return {}
-    return from_hotline(department_ids=department_ids, start=start, end=end)
 
 
 def evaluated_departments(*, campaign: Campaign) -> list[EvaluatedDepartment]:

@@ -144,3 +144,11 @@ def run(argv: list[str], *, env: dict | None = None, timeout: int = 120, cwd: Pa
     return subprocess.run(
         argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
+
+
+# ------------------------------------------------------------------------------ media
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded and generated files (demo photos, attachments) go to a temporary folder,
+    never into the working tree's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

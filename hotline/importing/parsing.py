@@ -21,6 +21,8 @@ from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
+from departments.naming import normalize_name  # one definition for matching and imports
+
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
 
 
@@ -77,15 +79,6 @@ DEFAULT_SATISFACTION_MAP: Final[Mapping[str, str | None]] = MappingProxyType(
 # Bounded: department, district, town, status and category values repeat heavily (a few
 # thousand distinct values per file), so a small LRU saves the NFKC work on most rows.
 @lru_cache(maxsize=8192)
-def normalize_name(value: str) -> str:
-    """Canonical form of a name: NFKC (full-width to half-width), trimmed, single spaces.
-
-    Used for department names and aliases, so `淄博市公安局`, ` 淄博市公安局　` and
-    full-width letters or digits all compare equal.
-    """
-    return " ".join(unicodedata.normalize("NFKC", value).split())
-
-
 def _cell_text(value: Any) -> str:
     """A raw cell as trimmed text; whole floats from Excel lose their `.0`."""
     if type(value) is str:
@@ -432,9 +425,14 @@ def _is_empty(value: Any) -> bool:
     return value is None or (type(value) is str and (not value or value.isspace()))
 
 
+# Department, district, town, status and type cells repeat a few hundred distinct values
+# over millions of rows: caching their NFKC form halves the cost of these five columns.
+_normalize_cached: Final = lru_cache(maxsize=16384)(normalize_name)
+
+
 def _name(value: Any) -> str:
     # normalize_name() trims by itself, so strings skip _cell_text().
-    return normalize_name(value if type(value) is str else _cell_text(value))
+    return _normalize_cached(value if type(value) is str else _cell_text(value))
 
 
 class RowParser:

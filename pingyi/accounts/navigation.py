@@ -6,7 +6,7 @@ from .models import Role
 
 # (label, url name) per role; the workspace link comes first.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.STAFF: [("评议办工作台", "accounts:workspace-staff")],
+    Role.STAFF: [("评议办工作台", "accounts:workspace-staff"), ("12345热线", "hotline:imports")],
     Role.MEMBER: [("常委会组成人员工作台", "accounts:workspace-member")],
     Role.RESEARCHER: [("调研组工作台", "accounts:workspace-researcher")],
     Role.LIAISON: [("部门联络员工作台", "accounts:workspace-liaison")],
@@ -14,6 +14,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.ADMIN: [
         ("管理员工作台", "accounts:workspace-admin"),
         ("评议办工作台", "accounts:workspace-staff"),
+        ("12345热线", "hotline:imports"),
         ("后台管理", "admin:index"),
     ],
 }

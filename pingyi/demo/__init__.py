@@ -5,7 +5,7 @@ running it twice changes nothing. Later features add their own step to STEPS."""
 
 from django.db import transaction
 
-from . import campaign, geography, scores, selection, suggestions, users
+from . import campaign, geography, hotline, rectification, scores, selection, suggestions, users
 
 STEPS = [
     geography.load,
@@ -13,6 +13,8 @@ STEPS = [
     users.load,
     selection.load,
     suggestions.load,
+    rectification.load,
+    hotline.load,
     scores.load,
 ]
 

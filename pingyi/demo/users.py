@@ -12,7 +12,7 @@ from .geography import BOSHAN_COMMITTEE, CITY_COMMITTEE
 
 DEMO_PASSWORD = "pingyi2021"  # noqa: S105 - printed for the demo on purpose
 STAFF_GROUP = "评议办工作人员"
-STAFF_APPS = ("departments", "campaigns", "issues", "scoring", "hotline")
+STAFF_APPS = ("departments", "campaigns", "issues", "scoring", "hotline", "rectification")
 
 
 class DemoLogin(NamedTuple):

@@ -2,6 +2,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "issues",
     "scoring",
     "hotline",
+    "rectification",
 ]
 
 MIDDLEWARE = [
@@ -133,11 +135,24 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
-CELERY_IMPORTS = ["pingyi.tasks"]
+CELERY_BEAT_SCHEDULE: dict = {
+    # Daily reminders of due, overdue and silent rectification (each condition once).
+    "rectification-reminders": {
+        "task": "rectification.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+CELERY_IMPORTS = ["pingyi.tasks", "rectification.tasks"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pingyi@localhost")
+# The site's address as people open it, for links in emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Rectification (rectification/): attachment size limit and reminder windows.
+RECTIFICATION_MAX_UPLOAD_BYTES = env.int("RECTIFICATION_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+RECTIFICATION_DUE_SOON_DAYS = env.int("RECTIFICATION_DUE_SOON_DAYS", default=7)
+RECTIFICATION_SILENT_DAYS = env.int("RECTIFICATION_SILENT_DAYS", default=14)
 
 REST_FRAMEWORK = {
     # Systems send `Authorization: Token <key>` (api.ApiClient, with scopes); the browser

@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from scoring.formulas import HotlineCounts
+from hotline.services import import_batch_create, import_batch_run
 from scoring.models import ScoreRow, ScoreSheet, ScoringEvent
 from scoring.selectors import sheet_diff
 from scoring.services.sheets import sheet_publish, sheet_recompute
+from tests.hotline.factories import ticket, write_csv
 from tests.scoring.factories import (
     campaign_with_batch,
     committee_scores,
@@ -38,13 +39,30 @@ def worked_example_inputs():
     return staff, campaign, batch, a
 
 
-def test_worked_example_through_real_inputs(monkeypatch):
-    # Given the worked example's inputs, with its hotline counts through the hotline seam
+def import_worked_example_hotline(department, year: int, tmp_path) -> None:
+    """scoring.md's hotline figures as real 12345 tickets, through the real importer: 500 in
+    the window (300 satisfied, 60 basically satisfied, 40 dissatisfied, 100 unrated) and 625
+    in the same dates a year earlier."""
+    ratings = ["满意"] * 300 + ["基本满意"] * 60 + ["不满意"] * 40 + [""] * 100
+    rows = [
+        ticket(f"W{i}", when=f"{year}-{1 + i % 10:02d}-{1 + i % 28:02d} 10:00",
+               dept=department.name, satisfaction=r)
+        for i, r in enumerate(ratings)
+    ]  # fmt: skip
+    rows += [
+        ticket(f"B{i}", when=f"{year - 1}-{1 + i % 10:02d}-{1 + i % 28:02d} 10:00",
+               dept=department.name)
+        for i in range(625)
+    ]  # fmt: skip
+    path = write_csv(tmp_path / "hotline.csv", rows)
+    batch = import_batch_create(source_name="12345", path=str(path), file_name=path.name)
+    assert import_batch_run(batch_id=batch.pk).inserted == 1125
+
+
+def test_worked_example_through_real_inputs(tmp_path):
+    # Given the worked example's inputs, the hotline's as imported 12345 tickets
     staff, campaign, _, a = worked_example_inputs()
-    monkeypatch.setattr(
-        "scoring.sources.hotline_counts",
-        lambda **kw: {a.department_id: HotlineCounts(300, 60, 40, 500, 625)},
-    )
+    import_worked_example_hotline(a.department, campaign.year, tmp_path)
 
     # When the sheet is computed
     sheet = sheet_recompute(campaign=campaign, actor=staff)

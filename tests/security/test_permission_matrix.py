@@ -98,6 +98,8 @@ def test_every_route_and_method_admits_exactly_the_matrix_roles(client, role):
         allowed = role in roles_for_route(name)
         for method in ("get", "post"):
             response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue  # the route does not serve this method to anyone
             if _refused(response, role) == allowed:
                 wrong.append(f"{method.upper()} {name} as {role}: {response.status_code}")
     assert wrong == []

@@ -1,0 +1,39 @@
+from django import forms
+
+from departments.models import Department
+
+from . import conf
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="工单文件", help_text="CSV（UTF-8 或 GBK 编码）或 XLSX，第一行为表头。"
+    )
+    source = forms.CharField(
+        label="数据来源",
+        initial="12345热线",
+        max_length=80,
+        help_text="同一来源内工单编号唯一；重复导入同一文件不会产生重复记录。",
+    )
+    sheet = forms.CharField(
+        label="工作表（仅 XLSX）",
+        required=False,
+        max_length=100,
+        help_text="留空则读取第一个工作表。",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = conf.upload_max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(f"文件超过上传上限 {limit // (1024 * 1024)} MB。")
+        if upload.size == 0:
+            raise forms.ValidationError("文件是空的。")
+        return upload
+
+
+class AliasForm(forms.Form):
+    name = forms.CharField(max_length=80, widget=forms.HiddenInput)
+    department = forms.ModelChoiceField(
+        label="归入部门", queryset=Department.objects.order_by("name"), empty_label="选择部门…"
+    )

@@ -1,0 +1,15 @@
+"""Celery tasks of the hotline: take ids, call a service, nothing else."""
+
+from celery import shared_task
+
+from .models import ImportBatch
+from .services import import_batch_run
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def import_batch_task(batch_id: int) -> str:
+    """Run or resume an import. Safe to deliver twice: every phase resumes from the state
+    committed on the batch row, and a finished batch is left alone."""
+    if not ImportBatch.objects.filter(pk=batch_id).exists():
+        return "missing"  # deleted while queued: nothing to do
+    return import_batch_run(batch_id=batch_id).state

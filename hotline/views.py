@@ -1,0 +1,221 @@
+"""Staff pages of the hotline: upload and follow an import, its report, aliases, and the
+analytics of a campaign and of a department. HTTP only: selectors and services do the work."""
+
+import csv
+import datetime as dt
+import io
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from campaigns.models import EvaluatedDepartment
+from campaigns.selectors import campaign_for_user, campaigns_for_user
+from pingyi.accounts.models import Role
+from pingyi.accounts.permissions import role_required
+
+from . import selectors
+from .forms import AliasForm, ImportUploadForm
+from .models import ImportBatch, ImportRowError
+from .services import AliasError, department_alias_add, import_batch_create
+from .tasks import import_batch_task
+
+staff_only = role_required(Role.STAFF, Role.ADMIN)
+
+
+@staff_only
+def import_list(request: HttpRequest) -> HttpResponse:
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = Path(upload.name).name[-120:] or "upload"
+        stored = default_storage.save(f"hotline/{uuid.uuid4().hex}/{name}", upload)
+        with transaction.atomic():
+            batch = import_batch_create(
+                source_name=form.cleaned_data["source"],
+                path=default_storage.path(stored),
+                file_name=name,
+                sheet=form.cleaned_data["sheet"],
+                actor=request.user,
+            )
+            transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
+        return redirect("hotline:import", pk=batch.pk)
+    batches = selectors.batches_for_user(user=request.user)[:50]
+    campaigns = campaigns_for_user(user=request.user)
+    return render(
+        request,
+        "hotline/import_list.html",
+        {"form": form, "batches": batches, "campaigns": campaigns},
+    )
+
+
+def _progress_context(batch: ImportBatch) -> dict:
+    end = batch.finished_at or timezone.now()
+    elapsed = (end - batch.started_at).total_seconds() if batch.started_at else 0
+    percent = 100 if batch.finished else (
+        min(99, int(100 * batch.done / batch.total)) if batch.total else 0
+    )  # fmt: skip
+    return {
+        "batch": batch,
+        "elapsed": f"{int(elapsed // 60)} 分 {int(elapsed % 60)} 秒",
+        "percent": percent,
+        "unmatched": selectors.unmatched_status(batch) if batch.finished else [],
+        "alias_form": AliasForm(),
+        "error_preview": list(batch.row_errors.all()[:20]) if batch.finished else [],
+    }
+
+
+@staff_only
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.select_related("source", "created_by"), pk=pk)
+    return render(request, "hotline/import_detail.html", _progress_context(batch))
+
+
+@staff_only
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress card alone, polled by htmx every second until the batch is finished."""
+    batch = get_object_or_404(ImportBatch.objects.select_related("source"), pk=pk)
+    return render(request, "hotline/_import_progress.html", _progress_context(batch))
+
+
+@staff_only
+def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The rejected rows as CSV (UTF-8 with BOM, so Excel opens it) or XLSX."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    rows = ImportRowError.objects.filter(batch=batch).order_by("row_number")
+    header = ["行号", "原因", "原始内容"]
+    filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("被拒绝的行")
+        sheet.append(header)
+        for error in rows.iterator(chunk_size=2000):
+            sheet.append([error.row_number, error.reason, *[_cell(c) for c in error.raw]])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+
+        def lines():
+            out = io.StringIO()
+            writer = csv.writer(out)
+            out.write("\ufeff")
+            writer.writerow(header)
+            for error in rows.iterator(chunk_size=2000):
+                writer.writerow([error.row_number, error.reason, *error.raw])
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+            yield out.getvalue()
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+@staff_only
+@require_POST
+def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    form = AliasForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择要归入的部门。")
+        return redirect("hotline:import", pk=batch.pk)
+    department = form.cleaned_data["department"]
+    try:
+        matched = department_alias_add(
+            department=department, name=form.cleaned_data["name"], actor=request.user
+        )
+    except AliasError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"已将“{form.cleaned_data['name']}”设为{department.short_name}的别名，"
+            f"重新匹配了 {matched} 条工单。",
+        )
+    return redirect("hotline:import", pk=batch.pk)
+
+
+@staff_only
+def campaign_analytics(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = list(
+        EvaluatedDepartment.objects.filter(campaign=campaign)
+        .select_related("department", "batch")
+        .order_by("batch__number", "position")
+    )
+    rows = selectors.campaign_comparison(
+        departments=[e.department for e in evaluated],
+        start=campaign.evaluation_start,
+        end=campaign.evaluation_end,
+    )
+    chart = {
+        "labels": [r["department"].short_name for r in rows],
+        "total": [r["total"] for r in rows],
+        "last_year": [r["last_year"] for r in rows],
+        "rate": [float(r["rate"]) if r["rate"] is not None else None for r in rows],
+    }
+    return render(
+        request,
+        "hotline/campaign_analytics.html",
+        {"campaign": campaign, "rows": rows, "chart": chart},
+    )
+
+
+@staff_only
+def department_analytics(request: HttpRequest, slug: str, department_slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = get_object_or_404(
+        EvaluatedDepartment.objects.select_related("department", "batch"),
+        campaign=campaign,
+        department__slug=department_slug,
+    )
+    context = department_panel(
+        department_id=evaluated.department_id,
+        start=campaign.evaluation_start,
+        end=campaign.evaluation_end,
+    )
+    context.update({"campaign": campaign, "department": evaluated.department})
+    return render(request, "hotline/department_analytics.html", context)
+
+
+def department_panel(*, department_id: int, start: dt.date, end: dt.date) -> dict:
+    """Figures and chart data of one department's window (also used by the public page)."""
+    monthly = selectors.department_monthly(department_id=department_id, start=start, end=end)
+    categories = selectors.department_top_categories(
+        department_id=department_id, start=start, end=end, limit=8
+    )
+    districts = selectors.department_districts(department_id=department_id, start=start, end=end)
+    return {
+        "summary": selectors.department_summary(department_id=department_id, start=start, end=end),
+        "monthly": monthly,
+        "categories": categories,
+        "districts": districts,
+        "start": start,
+        "end": end,
+        "chart_monthly": selectors.chart_data_monthly(monthly),
+        "chart_categories": {
+            "labels": [c["name"] for c in categories],
+            "values": [c["total"] for c in categories],
+        },
+        "chart_districts": {
+            "labels": [d["name"] for d in districts],
+            "values": [d["total"] for d in districts],
+        },
+    }

@@ -1,0 +1,370 @@
+"""Reads for rectification pages. Public reads go through `public_*` and only ever see
+published versions and published updates. Every list reads in a fixed number of queries."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+
+from campaigns.models import Campaign, EvaluatedDepartment
+from issues.models import KeyIssue
+from pingyi.accounts.models import Role
+
+from . import status
+from .models import (
+    Event,
+    Measure,
+    Notice,
+    Plan,
+    PlanVersion,
+    ProgressUpdate,
+    Rebound,
+    Verdict,
+)
+
+
+# ------------------------------------------------------------------------- scoping
+def key_issues_for_liaison(*, user) -> QuerySet[KeyIssue]:
+    """A liaison sees the confirmed key issues of their own department, in every campaign."""
+    if user.role != Role.LIAISON or user.department_id is None:
+        return KeyIssue.objects.none()
+    return KeyIssue.objects.filter(
+        status=KeyIssue.Status.CONFIRMED, department__department_id=user.department_id
+    )
+
+
+def key_issue_for_liaison(*, user, pk: int) -> KeyIssue:
+    """404, not 403, for another department's issue: a liaison cannot probe which exist."""
+    try:
+        return (
+            key_issues_for_liaison(user=user)
+            .select_related("department__department", "department__campaign", "department__batch")
+            .get(pk=pk)
+        )
+    except KeyIssue.DoesNotExist as exc:
+        raise Http404("没有找到该重点整改问题") from exc
+
+
+def key_issue_for_staff(*, campaign: Campaign, pk: int) -> KeyIssue:
+    try:
+        return KeyIssue.objects.select_related(
+            "department__department", "department__campaign", "department__batch"
+        ).get(pk=pk, department__campaign=campaign, status=KeyIssue.Status.CONFIRMED)
+    except KeyIssue.DoesNotExist as exc:
+        raise Http404("没有找到该重点整改问题") from exc
+
+
+# ----------------------------------------------------------------------- rows
+@dataclass
+class MeasureRow:
+    id: int
+    title: str
+    responsible_unit: str
+    responsible_person: str
+    deadline: dt.date
+    target_value: Decimal | None
+    target_unit: str
+    round: int
+    state: str
+    state_label: str
+    current_value: Decimal | None
+    badge: status.Badge
+    overdue_days: int
+    days_left: int
+
+    @property
+    def progress(self) -> int | None:
+        """Percent of the numeric target reached, for the progress bar."""
+        if not self.target_value or self.current_value is None:
+            return None
+        return max(0, min(100, int(self.current_value * 100 / self.target_value)))
+
+
+def _measure_rows(
+    snapshot: list[dict], live: dict[int, Measure], today: dt.date
+) -> list[MeasureRow]:
+    rows = []
+    for item in snapshot:
+        m = live.get(item["id"])
+        state = m.state if m else Measure.State.NOT_STARTED
+        deadline = dt.date.fromisoformat(item["deadline"])
+        target = item["target_value"]
+        rows.append(
+            MeasureRow(
+                id=item["id"],
+                title=item["title"],
+                responsible_unit=item["responsible_unit"],
+                responsible_person=item["responsible_person"],
+                deadline=deadline,
+                target_value=Decimal(target) if target else None,
+                target_unit=item["target_unit"],
+                round=item.get("round", 1),
+                state=state,
+                state_label=Measure.State(state).label,
+                current_value=m.current_value if m else None,
+                badge=status.measure_status(deadline=deadline, state=state, today=today),
+                overdue_days=status.overdue_days(deadline=deadline, state=state, today=today),
+                days_left=(deadline - today).days,
+            )
+        )
+    return rows
+
+
+@dataclass
+class IssueProgress:
+    issue: KeyIssue
+    plan: Plan | None
+    version: PlanVersion | None
+    measures: list[MeasureRow]
+    percent: int
+    badge: status.Badge
+    days_left: int | None
+    satisfied: bool
+    open_rebound: Rebound | None = None
+    last_published: dt.datetime | None = None
+    versions: list[PlanVersion] = field(default_factory=list)
+    updates: list[ProgressUpdate] = field(default_factory=list)
+    verdicts: list[Verdict] = field(default_factory=list)
+    rebounds: list[Rebound] = field(default_factory=list)
+
+    @property
+    def is_public(self) -> bool:
+        return self.version is not None
+
+
+def _progress(issue: KeyIssue, today: dt.date, *, percent: int | None = None) -> IssueProgress:
+    """Build from an issue whose plan, versions, measures, verdicts and rebounds are
+    prefetched (see `_issue_queryset`)."""
+    plan = getattr(issue, "plan", None)
+    versions = list(plan.versions.all()) if plan else []
+    version = versions[0] if versions else None
+    live = {m.id: m for m in plan.measures.all()} if plan else {}
+    rows = _measure_rows(version.measures if version else [], live, today)
+    verdicts = list(issue.verdicts.all())
+    rebounds = list(issue.rebounds.all())
+    satisfied = any(v.result == Verdict.Result.SATISFIED for v in verdicts)
+    deadline = version.deadline if version else None
+    badge = status.issue_status(
+        measures=[(r.deadline, r.state) for r in rows],
+        deadline=deadline,
+        satisfied=satisfied,
+        today=today,
+    )
+    if percent is None:
+        percent = getattr(issue, "latest_percent", None) or 0
+    return IssueProgress(
+        issue=issue,
+        plan=plan,
+        version=version,
+        measures=rows,
+        percent=100 if satisfied else percent,
+        badge=badge,
+        days_left=status.days_to(deadline, today),
+        satisfied=satisfied,
+        open_rebound=next((r for r in rebounds if r.resolved_at is None), None),
+        last_published=getattr(issue, "last_published", None),
+        versions=versions,
+        verdicts=verdicts,
+        rebounds=rebounds,
+    )
+
+
+def _published_updates() -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.filter(state=ProgressUpdate.State.PUBLISHED)
+
+
+def _issue_queryset() -> QuerySet[KeyIssue]:
+    latest = _published_updates().filter(plan=OuterRef("plan")).order_by("-published_at", "-id")
+    return (
+        KeyIssue.objects.filter(status=KeyIssue.Status.CONFIRMED)
+        .select_related(
+            "plan",
+            "department__department",
+            "department__batch",
+            "department__campaign",
+        )
+        .prefetch_related(
+            Prefetch("plan__versions", queryset=PlanVersion.objects.order_by("-number")),
+            Prefetch("plan__measures", queryset=Measure.objects.order_by("position", "id")),
+            Prefetch("verdicts", queryset=Verdict.objects.order_by("round")),
+            Prefetch("rebounds", queryset=Rebound.objects.order_by("-flagged_at")),
+        )
+        .annotate(
+            latest_percent=Subquery(latest.values("percent")[:1]),
+            last_published=Max(
+                "plan__updates__published_at",
+                filter=Q(plan__updates__state=ProgressUpdate.State.PUBLISHED),
+            ),
+        )
+    )
+
+
+# ------------------------------------------------------------------------ public
+def public_issue_progress(*, campaign_slug: str, pk: int, today: dt.date) -> IssueProgress:
+    """One key issue's public page: commitment versions, ledger, published updates only."""
+    try:
+        issue = _issue_queryset().get(pk=pk, department__campaign__slug=campaign_slug)
+    except KeyIssue.DoesNotExist as exc:
+        raise Http404("没有找到该重点整改问题") from exc
+    progress = _progress(issue, today)
+    if progress.plan is not None:
+        progress.updates = list(
+            _published_updates()
+            .filter(plan=progress.plan)
+            .order_by("-published_at", "-id")
+            .prefetch_related("values__measure", "attachments")
+        )
+    return progress
+
+
+BOARD_FILTERS = ("batch", "department", "status")
+
+
+def public_board(
+    *, campaign: Campaign, today: dt.date, batch: str = "", department: str = "", state: str = ""
+) -> list[IssueProgress]:
+    qs = _issue_queryset().filter(department__campaign=campaign)
+    if batch.isdigit():
+        qs = qs.filter(department__batch__number=int(batch))
+    if department:
+        qs = qs.filter(department__department__slug=department)
+    qs = qs.order_by("department__batch__number", "department__position", "position", "id")
+    rows = [_progress(issue, today) for issue in qs]
+    if state == "rebound":
+        return [r for r in rows if r.open_rebound]
+    if state in status.LABELS:
+        return [r for r in rows if r.badge.code == state]
+    return rows
+
+
+def department_progress(*, evaluated: EvaluatedDepartment, today: dt.date) -> list[IssueProgress]:
+    """The key issues of one department page, with their status, in fixed queries."""
+    qs = _issue_queryset().filter(department=evaluated).order_by("position", "id")
+    return [_progress(issue, today) for issue in qs]
+
+
+def feed_updates(*, campaign: Campaign, limit: int = 50) -> QuerySet[ProgressUpdate]:
+    return (
+        _published_updates()
+        .filter(plan__key_issue__department__campaign=campaign)
+        .select_related("plan__key_issue__department__department")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+# --------------------------------------------------------------- workspace pages
+def workspace_issue(*, issue: KeyIssue, today: dt.date) -> IssueProgress:
+    """Liaison and staff view of one issue: the same public data plus the live draft
+    (measures not yet published) and every update in any state."""
+    issue = _issue_queryset().get(pk=issue.pk)
+    progress = _progress(issue, today)
+    if progress.plan is not None:
+        progress.updates = list(
+            progress.plan.updates.order_by("-created_at", "-id")
+            .select_related("author", "reviewed_by")
+            .prefetch_related("values__measure", "attachments")
+        )
+    return progress
+
+
+def liaison_issues(*, user, today: dt.date) -> list[IssueProgress]:
+    qs = (
+        _issue_queryset()
+        .filter(pk__in=key_issues_for_liaison(user=user))
+        .annotate(
+            pending=Exists(
+                ProgressUpdate.objects.filter(
+                    plan=OuterRef("plan"), state=ProgressUpdate.State.PENDING
+                )
+            )
+        )
+        .order_by("-department__campaign__year", "position", "id")
+    )
+    return [_progress(issue, today) for issue in qs]
+
+
+@dataclass
+class Dashboard:
+    pending_updates: list[ProgressUpdate]
+    submitted_plans: list[Plan]
+    overdue: list[tuple[Measure, int]]
+    silent: list[tuple[EvaluatedDepartment, dt.date | None, int]]
+    rebounds: list[Rebound]
+    notices: list[Notice]
+
+
+def staff_dashboard(*, campaign: Campaign, user, today: dt.date, silent_days: int) -> Dashboard:
+    in_campaign = Q(plan__key_issue__department__campaign=campaign)
+    issue_path = "plan__key_issue__department__department"
+    pending = list(
+        ProgressUpdate.objects.filter(in_campaign, state=ProgressUpdate.State.PENDING)
+        .select_related(issue_path, "author")
+        .order_by("created_at")
+    )
+    submitted = list(
+        Plan.objects.filter(key_issue__department__campaign=campaign, state=Plan.State.SUBMITTED)
+        .select_related("key_issue__department__department")
+        .order_by("updated_at")
+    )
+    overdue = [
+        (m, status.overdue_days(deadline=m.deadline, state=m.state, today=today))
+        for m in Measure.objects.filter(
+            in_campaign,
+            state__in=Measure.OPEN_STATES,
+            deadline__lt=today,
+            plan__versions__isnull=False,
+        )
+        .distinct()
+        .select_related(issue_path)
+        .order_by("deadline")
+    ]
+    # Silence matters while work remains: published plans with open measures.
+    departments = (
+        EvaluatedDepartment.objects.filter(
+            campaign=campaign,
+            key_issues__plan__versions__isnull=False,
+            key_issues__plan__measures__state__in=Measure.OPEN_STATES,
+        )
+        .distinct()
+        .select_related("department", "batch")
+        .annotate(last_update=Max("key_issues__plan__updates__created_at"))
+        .order_by("batch__number", "position")
+    )
+    silent = []
+    for ev in departments:
+        last = ev.last_update.date() if ev.last_update else None
+        days = (today - last).days if last else None
+        if last is None or days >= silent_days:
+            silent.append((ev, last, days))
+    rebounds = list(
+        Rebound.objects.filter(
+            key_issue__department__campaign=campaign, resolved_at__isnull=True
+        ).select_related("key_issue__department__department")
+    )
+    notices = list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:20])
+    return Dashboard(pending, submitted, overdue, silent, rebounds, notices)
+
+
+ACTION_LABELS = {
+    "plan.edit": "修改整改目标或时限",
+    "plan.submit": "提交整改方案",
+    "plan.publish": "公开整改承诺",
+    "measure.add": "新增整改措施",
+    "measure.edit": "修改整改措施",
+    "measure.done": "标记措施完成",
+    "measure.close": "措施销号",
+    "update.submit": "报送整改进展",
+    "update.publish": "公开整改进展",
+    "update.return": "退回整改进展",
+    "verdict": "记录评议意见",
+    "rebound.flag": "标记问题反弹",
+    "rebound.resolve": "反弹问题解决",
+}
+
+
+def issue_history(*, issue: KeyIssue) -> list[tuple[Event, str]]:
+    """The append-only record of one issue, oldest first, with Chinese action names."""
+    events = Event.objects.filter(key_issue=issue).select_related("actor").order_by("at", "id")
+    return [(e, ACTION_LABELS.get(e.action, e.action)) for e in events]

@@ -1,0 +1,406 @@
+"""Writes: every change of state of a plan, measure, update, verdict or rebound, one function
+per verb, each in a transaction with its history entry. `at` lets the demo loader write fixed
+dates; pages leave it out and get now()."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.stages import Stage
+from issues.models import KeyIssue
+
+from .files import RejectedFile, clean_upload
+from .models import (
+    Attachment,
+    Event,
+    IndicatorValue,
+    Measure,
+    Plan,
+    PlanVersion,
+    ProgressUpdate,
+    Rebound,
+    Verdict,
+)
+
+MEASURE_FIELDS = (
+    "title",
+    "responsible_unit",
+    "responsible_person",
+    "deadline",
+    "target_value",
+    "target_unit",
+)
+FIELD_LABELS = {
+    "title": "措施",
+    "responsible_unit": "责任单位",
+    "responsible_person": "责任人",
+    "deadline": "完成时限",
+    "target_value": "目标值",
+    "target_unit": "单位",
+}
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def event_record(*, key_issue_id: int, actor, action: str, detail: str = "", at=None) -> None:
+    Event.objects.create(
+        key_issue_id=key_issue_id, actor=actor, action=action, detail=detail, at=_now(at)
+    )
+
+
+# ---------------------------------------------------------------------------- plans
+def plan_get_or_create(*, key_issue: KeyIssue) -> Plan:
+    if key_issue.status != KeyIssue.Status.CONFIRMED:
+        raise ValidationError("只有已确定的重点整改问题才能制定整改方案。")
+    plan, _ = Plan.objects.get_or_create(key_issue=key_issue)
+    return plan
+
+
+def _reopen(plan: Plan) -> None:
+    """Any edit after submission or publication goes back to draft: the public keeps seeing
+    the last published version until staff publish the next one."""
+    if plan.state != Plan.State.DRAFT:
+        plan.state = Plan.State.DRAFT
+        plan.save(update_fields=["state", "updated_at"])
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor, goals: str, deadline: dt.date | None, at=None) -> Plan:
+    plan.goals, plan.deadline = goals, deadline
+    plan.save(update_fields=["goals", "deadline", "updated_at"])
+    _reopen(plan)
+    event_record(key_issue_id=plan.key_issue_id, actor=actor, action="plan.edit", at=at)
+    return plan
+
+
+@transaction.atomic
+def plan_submit(*, plan: Plan, actor, at=None) -> Plan:
+    if not plan.goals.strip() or plan.deadline is None:
+        raise ValidationError("请先填写整改目标和完成时限。")
+    if not plan.measures.exists():
+        raise ValidationError("请至少填写一项整改措施。")
+    plan.state = Plan.State.SUBMITTED
+    plan.save(update_fields=["state", "updated_at"])
+    event_record(key_issue_id=plan.key_issue_id, actor=actor, action="plan.submit", at=at)
+    return plan
+
+
+def _snapshot(plan: Plan) -> list[dict]:
+    return [
+        {
+            "id": m.id,
+            "title": m.title,
+            "responsible_unit": m.responsible_unit,
+            "responsible_person": m.responsible_person,
+            "deadline": m.deadline.isoformat(),
+            "target_value": None if m.target_value is None else str(m.target_value.normalize()),
+            "target_unit": m.target_unit,
+            "round": m.round,
+        }
+        for m in plan.measures.order_by("position", "id")
+    ]
+
+
+def plan_changes(previous: PlanVersion | None, goals, deadline, measures) -> list[str]:
+    """What changed since the last published version, in words the public reads."""
+    if previous is None:
+        return []
+    changes = []
+    if previous.goals != goals:
+        changes.append("整改目标有调整")
+    if previous.deadline != deadline:
+        changes.append(f"完成时限由 {previous.deadline} 调整为 {deadline}")
+    old = {m["id"]: m for m in previous.measures}
+    new = {m["id"]: m for m in measures}
+    for mid, m in new.items():
+        if mid not in old:
+            changes.append(f"新增措施：{m['title']}")
+            continue
+        for field in MEASURE_FIELDS:
+            if old[mid][field] != m[field]:
+                before, after = old[mid][field] or "（无）", m[field] or "（无）"
+                changes.append(f"措施“{m['title']}”{FIELD_LABELS[field]}：{before} → {after}")
+    changes += [f"删除措施：{m['title']}" for mid, m in old.items() if mid not in new]
+    return changes
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, actor, at=None) -> PlanVersion:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.state != Plan.State.SUBMITTED:
+        raise ValidationError("只能公开联络员已提交审核的整改方案。")
+    previous = plan.versions.order_by("-number").first()
+    measures = _snapshot(plan)
+    changes = plan_changes(previous, plan.goals, plan.deadline, measures)
+    if previous is not None and not changes:
+        raise ValidationError("与已公开的承诺相比没有变化，无需再次公开。")
+    version = PlanVersion.objects.create(
+        plan=plan,
+        number=(previous.number + 1) if previous else 1,
+        goals=plan.goals,
+        deadline=plan.deadline,
+        measures=measures,
+        changes=changes,
+        published_by=actor,
+        published_at=_now(at),
+    )
+    plan.state = Plan.State.PUBLISHED
+    plan.save(update_fields=["state", "updated_at"])
+    event_record(
+        key_issue_id=plan.key_issue_id,
+        actor=actor,
+        action="plan.publish",
+        detail=f"第{version.number}版" + ("：" + "；".join(changes) if changes else ""),
+        at=at,
+    )
+    return version
+
+
+# --------------------------------------------------------------------------- measures
+@transaction.atomic
+def measure_save(
+    *, plan: Plan, actor, measure: Measure | None = None, at=None, **fields
+) -> Measure:
+    created = measure is None
+    if created:
+        measure = Measure(plan=plan, round=plan.round, position=plan.measures.count() + 1)
+    for name in MEASURE_FIELDS:
+        if name in fields:
+            setattr(measure, name, fields[name])
+    measure.full_clean(exclude=["plan", "closed_by"])
+    measure.save()
+    _reopen(plan)
+    event_record(
+        key_issue_id=plan.key_issue_id,
+        actor=actor,
+        action="measure.add" if created else "measure.edit",
+        detail=measure.title,
+        at=at,
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_mark_done(*, measure: Measure, actor, evidence: str, at=None) -> Measure:
+    if not measure.is_open:
+        raise ValidationError("该措施已完成或已销号。")
+    if not evidence.strip():
+        raise ValidationError("标记完成时请说明完成情况和佐证。")
+    measure.state, measure.evidence, measure.done_at = Measure.State.DONE, evidence, _now(at)
+    measure.save(update_fields=["state", "evidence", "done_at"])
+    event_record(
+        key_issue_id=measure.plan.key_issue_id,
+        actor=actor,
+        action="measure.done",
+        detail=f"{measure.title}：{evidence}",
+        at=at,
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_close(*, measure: Measure, actor, at=None) -> Measure:
+    if measure.state != Measure.State.DONE:
+        raise ValidationError("只有部门标记为已完成的措施才能销号。")
+    measure.state, measure.closed_by, measure.closed_at = Measure.State.CLOSED, actor, _now(at)
+    measure.save(update_fields=["state", "closed_by", "closed_at"])
+    event_record(
+        key_issue_id=measure.plan.key_issue_id,
+        actor=actor,
+        action="measure.close",
+        detail=measure.title,
+        at=at,
+    )
+    return measure
+
+
+# ---------------------------------------------------------------------------- updates
+@transaction.atomic
+def update_create(
+    *,
+    plan: Plan,
+    actor,
+    text: str,
+    percent: int,
+    values: dict[int, Decimal] | None = None,
+    files: list[tuple[str, bytes]] = (),
+    at=None,
+) -> ProgressUpdate:
+    """A liaison's progress update, pending review. Every file is checked before anything is
+    written, so a refused file leaves no half-saved update behind."""
+    if plan.state != Plan.State.PUBLISHED and not plan.versions.exists():
+        raise ValidationError("整改方案公开后才能报送整改进展。")
+    if not 0 <= percent <= 100:
+        raise ValidationError("整体完成进度应在 0 到 100 之间。")
+    limit = settings.RECTIFICATION_MAX_UPLOAD_BYTES
+    try:
+        cleaned = [(name, clean_upload(data, name=name, max_bytes=limit)) for name, data in files]
+    except RejectedFile as exc:
+        raise ValidationError(str(exc)) from exc
+    measure_ids = set(plan.measures.values_list("id", flat=True))
+    values = {mid: v for mid, v in (values or {}).items() if v is not None}
+    if set(values) - measure_ids:
+        raise ValidationError("指标数值只能填写本方案的整改措施。")
+    update = ProgressUpdate.objects.create(
+        plan=plan, text=text, percent=percent, author=actor, created_at=_now(at)
+    )
+    IndicatorValue.objects.bulk_create(
+        IndicatorValue(update=update, measure_id=mid, value=v) for mid, v in values.items()
+    )
+    for n, (name, clean) in enumerate(cleaned, start=1):
+        stem = f"u{update.pk}-{n}"
+        att = Attachment(
+            update=update,
+            kind=clean.kind,
+            original_name=name[:200],
+            size=len(clean.content),
+            width=clean.width,
+            height=clean.height,
+        )
+        att.file.save(f"{stem}.{clean.extension}", ContentFile(clean.content), save=False)
+        if clean.thumbnail:
+            att.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
+        att.save()
+    event_record(
+        key_issue_id=plan.key_issue_id,
+        actor=actor,
+        action="update.submit",
+        detail=text[:200],
+        at=at,
+    )
+    return update
+
+
+@transaction.atomic
+def update_publish(*, update: ProgressUpdate, actor, at=None) -> ProgressUpdate:
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state != ProgressUpdate.State.PENDING:
+        raise ValidationError("只能发布待审核的进展。")
+    now = _now(at)
+    update.state = ProgressUpdate.State.PUBLISHED
+    update.reviewed_by, update.reviewed_at, update.published_at = actor, now, now
+    update.save(update_fields=["state", "reviewed_by", "reviewed_at", "published_at"])
+    # The ledger follows what was published: indicator values become current, and a measure
+    # with reported progress is no longer "not started".
+    for value in update.values.select_related("measure"):
+        measure = value.measure
+        measure.current_value = value.value
+        if measure.state == Measure.State.NOT_STARTED:
+            measure.state = Measure.State.IN_PROGRESS
+        measure.save(update_fields=["current_value", "state"])
+    event_record(
+        key_issue_id=update.plan.key_issue_id,
+        actor=actor,
+        action="update.publish",
+        detail=f"完成进度 {update.percent}%",
+        at=at,
+    )
+    return update
+
+
+@transaction.atomic
+def update_return(*, update: ProgressUpdate, actor, reason: str, at=None) -> ProgressUpdate:
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.state != ProgressUpdate.State.PENDING:
+        raise ValidationError("只能退回待审核的进展。")
+    if not reason.strip():
+        raise ValidationError("退回时请写明理由。")
+    update.state, update.return_reason = ProgressUpdate.State.RETURNED, reason
+    update.reviewed_by, update.reviewed_at = actor, _now(at)
+    update.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    event_record(
+        key_issue_id=update.plan.key_issue_id,
+        actor=actor,
+        action="update.return",
+        detail=reason,
+        at=at,
+    )
+    return update
+
+
+# ------------------------------------------------------------------ verdicts, follow-up
+@transaction.atomic
+def verdict_record(
+    *,
+    key_issue: KeyIssue,
+    actor,
+    result: str,
+    remarks: str = "",
+    new_deadline: dt.date | None = None,
+    at=None,
+) -> Verdict:
+    """Not satisfied orders re-rectification (重新整改): the plan enters its next round with
+    the new deadline, and the new deadline is published as a new version of the commitment."""
+    plan = Plan.objects.select_for_update().get(key_issue=key_issue)
+    if not plan.versions.exists():
+        raise ValidationError("整改方案尚未公开，不能作出评议意见。")
+    if key_issue.verdicts.filter(result=Verdict.Result.SATISFIED).exists():
+        raise ValidationError("该问题已评为满意。")
+    if result == Verdict.Result.NOT_SATISFIED and new_deadline is None:
+        raise ValidationError("不满意的，请确定重新整改的完成时限。")
+    verdict = Verdict.objects.create(
+        key_issue=key_issue,
+        round=plan.round,
+        result=result,
+        remarks=remarks,
+        new_deadline=new_deadline if result == Verdict.Result.NOT_SATISFIED else None,
+        recorded_by=actor,
+        recorded_at=_now(at),
+    )
+    event_record(
+        key_issue_id=key_issue.pk,
+        actor=actor,
+        action="verdict",
+        detail=f"第{verdict.round}轮：{verdict.get_result_display()}。{remarks}",
+        at=at,
+    )
+    if result == Verdict.Result.NOT_SATISFIED:
+        plan.round += 1
+        plan.deadline = new_deadline
+        plan.state = Plan.State.SUBMITTED
+        plan.save(update_fields=["round", "deadline", "state", "updated_at"])
+        plan_publish(plan=plan, actor=actor, at=at)
+    return verdict
+
+
+@transaction.atomic
+def rebound_flag(*, key_issue: KeyIssue, actor, evidence: str, at=None) -> Rebound:
+    stage = key_issue.department.batch.stage
+    if stage not in (Stage.PUBLISHED, Stage.FOLLOW_UP):
+        raise ValidationError("批次评议结果公布后才能标记问题反弹。")
+    if not evidence.strip():
+        raise ValidationError("请写明反弹依据。")
+    if key_issue.rebounds.filter(resolved_at__isnull=True).exists():
+        raise ValidationError("该问题已在跟踪问效中。")
+    rebound = Rebound.objects.create(
+        key_issue=key_issue, evidence=evidence, flagged_by=actor, flagged_at=_now(at)
+    )
+    event_record(
+        key_issue_id=key_issue.pk, actor=actor, action="rebound.flag", detail=evidence, at=at
+    )
+    return rebound
+
+
+@transaction.atomic
+def rebound_resolve(*, rebound: Rebound, actor, resolution: str, at=None) -> Rebound:
+    if rebound.resolved_at is not None:
+        raise ValidationError("该反弹已解决。")
+    if not resolution.strip():
+        raise ValidationError("请写明解决情况。")
+    rebound.resolution, rebound.resolved_by, rebound.resolved_at = resolution, actor, _now(at)
+    rebound.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+    event_record(
+        key_issue_id=rebound.key_issue_id,
+        actor=actor,
+        action="rebound.resolve",
+        detail=resolution,
+        at=at,
+    )
+    return rebound

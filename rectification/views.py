@@ -1,0 +1,405 @@
+"""HTTP only: parse, check who may, call a service or selector, render.
+
+Liaisons reach an issue only through `key_issue_for_liaison` (their own department, 404
+otherwise); staff only through `campaign_for_user` + `key_issue_for_staff`."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
+from hotline.selectors import key_issue_trend
+from pingyi.accounts.models import Role
+from pingyi.accounts.permissions import role_required
+
+from . import selectors, services
+from .exports import ledger_measures, ledger_xlsx
+from .forms import (
+    EvidenceForm,
+    MeasureForm,
+    PlanForm,
+    ReboundForm,
+    ResolveForm,
+    ReturnForm,
+    UpdateForm,
+    VerdictForm,
+)
+from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound
+from .status import CSS, LABELS
+
+STAFF = (Role.STAFF, Role.ADMIN)
+
+
+def _error(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# ---------------------------------------------------------------------------- public
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = public_campaign(slug=slug)
+    params = {k: request.GET.get(k, "") for k in ("batch", "department", "status")}
+    rows = selectors.public_board(
+        campaign=campaign,
+        today=timezone.localdate(),
+        batch=params["batch"],
+        department=params["department"],
+        state=params["status"],
+    )
+    departments = [ev for b in campaign.batches.all() for ev in b.evaluated.all()]
+    return render(
+        request,
+        "rectification/board.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "counts": [
+                (label, CSS[code], sum(r.badge.code == code for r in rows if r.version))
+                for code, label in LABELS.items()
+            ],
+            "params": params,
+            "departments": departments,
+            "statuses": [*LABELS.items(), ("rebound", "反弹跟踪")],
+        },
+    )
+
+
+def issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    progress = selectors.public_issue_progress(
+        campaign_slug=slug, pk=pk, today=timezone.localdate()
+    )
+    campaign = progress.issue.department.campaign
+    hotline_trend = key_issue_trend(
+        department_id=progress.issue.department.department_id,
+        categories=progress.issue.hotline_category_list,
+        start=campaign.evaluation_start,
+        end=campaign.evaluation_end,
+    )
+    return render(
+        request,
+        "rectification/issue.html",
+        {"p": progress, "campaign": campaign, "hotline_trend": hotline_trend},
+    )
+
+
+def _may_see_unpublished(user, attachment: Attachment) -> bool:
+    issue = attachment.update.plan.key_issue
+    if user.is_authenticated and user.role == Role.LIAISON:
+        return user.department_id == issue.department.department_id
+    if user.is_authenticated and user.role in STAFF:
+        return campaigns_for_user(user=user).filter(pk=issue.department.campaign_id).exists()
+    return False
+
+
+def attachment_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileResponse:
+    """Attachments of published updates are public; others only for the department's
+    liaison and the organizer's staff. Anyone else gets 404 (not even that it exists)."""
+    att = get_object_or_404(
+        Attachment.objects.select_related("update__plan__key_issue__department"), pk=pk
+    )
+    if att.update.state != ProgressUpdate.State.PUBLISHED and not _may_see_unpublished(
+        request.user, att
+    ):
+        raise Http404("附件不存在或尚未公开")
+    stored = att.thumbnail if thumb and att.thumbnail else att.file
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("附件文件不存在") from exc
+    response = FileResponse(handle, filename=att.original_name if not thumb else None)
+    response["X-Content-Type-Options"] = "nosniff"
+    if att.kind == Attachment.Kind.PDF and not thumb:
+        response["Content-Type"] = "application/pdf"
+    return response
+
+
+# --------------------------------------------------------------------------- liaison
+@role_required(Role.LIAISON)
+def liaison_home(request: HttpRequest) -> HttpResponse:
+    notices = Notice.objects.filter(recipient=request.user).order_by("-created_at", "-id")[:20]
+    return render(
+        request,
+        "rectification/liaison_home.html",
+        {
+            "rows": selectors.liaison_issues(user=request.user, today=timezone.localdate()),
+            "notices": notices,
+            "department": request.user.department,
+        },
+    )
+
+
+@role_required(Role.LIAISON)
+def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = selectors.key_issue_for_liaison(user=request.user, pk=pk)
+    plan = services.plan_get_or_create(key_issue=issue)
+    progress = selectors.workspace_issue(issue=issue, today=timezone.localdate())
+    measures = list(progress.plan.measures.all())
+    return render(
+        request,
+        "rectification/liaison_issue.html",
+        {
+            "p": progress,
+            "plan": plan,
+            "measures": [
+                (m, MeasureForm(instance=m, prefix="m", auto_id=f"m{m.pk}_%s")) for m in measures
+            ],
+            "campaign": issue.department.campaign,
+            "plan_form": PlanForm(initial={"goals": plan.goals, "deadline": plan.deadline}),
+            "measure_form": MeasureForm(prefix="m"),
+            "update_form": UpdateForm(measures=measures),
+            "evidence_form": EvidenceForm(),
+        },
+    )
+
+
+def _liaison_plan(request, pk):
+    issue = selectors.key_issue_for_liaison(user=request.user, pk=pk)
+    return issue, services.plan_get_or_create(key_issue=issue)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    issue, plan = _liaison_plan(request, pk)
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        services.plan_update(plan=plan, actor=request.user, **form.cleaned_data)
+        messages.success(request, "整改目标和完成时限已保存。")
+    else:
+        messages.error(request, "请填写整改目标和完成时限。")
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_measure(request: HttpRequest, pk: int, measure: int | None = None) -> HttpResponse:
+    issue, plan = _liaison_plan(request, pk)
+    instance = get_object_or_404(Measure, pk=measure, plan=plan) if measure else None
+    form = MeasureForm(request.POST, instance=instance, prefix="m")
+    if form.is_valid():
+        try:
+            services.measure_save(
+                plan=plan, actor=request.user, measure=instance, **form.cleaned_data
+            )
+            messages.success(request, "整改措施已保存。")
+        except ValidationError as exc:
+            _error(request, exc)
+    else:
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_measure_done(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
+    issue, plan = _liaison_plan(request, pk)
+    target = get_object_or_404(Measure, pk=measure, plan=plan)
+    form = EvidenceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("标记完成时请说明完成情况和佐证。")
+        services.measure_mark_done(
+            measure=target, actor=request.user, evidence=form.cleaned_data["evidence"]
+        )
+        messages.success(request, "已标记为完成，待评议办销号。")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    issue, plan = _liaison_plan(request, pk)
+    try:
+        services.plan_submit(plan=plan, actor=request.user)
+        messages.success(request, "整改方案已提交评议办审核。")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
+    issue, plan = _liaison_plan(request, pk)
+    form = UpdateForm(request.POST, request.FILES, measures=plan.measures.all())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(errors))
+        return redirect("rectification:liaison-issue", pk=issue.pk)
+    try:
+        services.update_create(
+            plan=plan,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            percent=form.cleaned_data["percent"],
+            values=form.values(),
+            files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+        )
+        messages.success(request, "整改进展已报送，评议办审核后公开。")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+# ----------------------------------------------------------------------------- staff
+@role_required(*STAFF)
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    data = selectors.staff_dashboard(
+        campaign=campaign,
+        user=request.user,
+        today=timezone.localdate(),
+        silent_days=settings.RECTIFICATION_SILENT_DAYS,
+    )
+    return render(
+        request,
+        "rectification/dashboard.html",
+        {
+            "campaign": campaign,
+            "d": data,
+            "silent_days": settings.RECTIFICATION_SILENT_DAYS,
+            "batches": campaign.batches.all(),
+        },
+    )
+
+
+def _staff_issue(request, slug, pk):
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    return campaign, selectors.key_issue_for_staff(campaign=campaign, pk=pk)
+
+
+@role_required(*STAFF)
+def staff_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign, issue = _staff_issue(request, slug, pk)
+    services.plan_get_or_create(key_issue=issue)
+    progress = selectors.workspace_issue(issue=issue, today=timezone.localdate())
+    return render(
+        request,
+        "rectification/staff_issue.html",
+        {
+            "p": progress,
+            "campaign": campaign,
+            "measures": list(progress.plan.measures.all()),
+            "history": selectors.issue_history(issue=issue),
+            "return_form": ReturnForm(),
+            "verdict_form": VerdictForm(),
+            "rebound_form": ReboundForm(),
+            "resolve_form": ResolveForm(),
+        },
+    )
+
+
+def _staff_action(request, slug, pk, action) -> HttpResponse:
+    campaign, issue = _staff_issue(request, slug, pk)
+    try:
+        done = action(issue)
+        if done:
+            messages.success(request, done)
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("rectification:staff-issue", slug=campaign.slug, pk=issue.pk)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_publish_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def act(issue):
+        version = services.plan_publish(plan=issue.plan, actor=request.user)
+        return f"已公开第{version.number}版整改承诺。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_review_update(request: HttpRequest, slug: str, pk: int, update: int) -> HttpResponse:
+    def act(issue):
+        target = get_object_or_404(ProgressUpdate, pk=update, plan__key_issue=issue)
+        if request.POST.get("decision") == "publish":
+            services.update_publish(update=target, actor=request.user)
+            return "进展已公开。"
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("退回时请写明理由。")
+        services.update_return(
+            update=target, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        return "进展已退回联络员。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_close_measure(request: HttpRequest, slug: str, pk: int, measure: int) -> HttpResponse:
+    def act(issue):
+        target = get_object_or_404(Measure, pk=measure, plan__key_issue=issue)
+        services.measure_close(measure=target, actor=request.user)
+        return "措施已销号。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_verdict(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def act(issue):
+        form = VerdictForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("请选择评议意见。")
+        verdict = services.verdict_record(key_issue=issue, actor=request.user, **form.cleaned_data)
+        return f"已记录评议意见：{verdict.get_result_display()}。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_rebound(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def act(issue):
+        form = ReboundForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("请写明反弹依据。")
+        services.rebound_flag(key_issue=issue, actor=request.user, **form.cleaned_data)
+        return "已标记反弹，列入跟踪问效。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@require_POST
+@role_required(*STAFF)
+def staff_resolve(request: HttpRequest, slug: str, pk: int, rebound: int) -> HttpResponse:
+    def act(issue):
+        target = get_object_or_404(Rebound, pk=rebound, key_issue=issue)
+        form = ResolveForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("请写明解决情况。")
+        services.rebound_resolve(rebound=target, actor=request.user, **form.cleaned_data)
+        return "反弹问题已解决。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@role_required(*STAFF)
+def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    batch = request.GET.get("batch", "")
+    department = request.GET.get("department", "")
+    measures = ledger_measures(
+        campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
+    )
+    data = ledger_xlsx(measures, today=timezone.localdate())
+    suffix = f"-batch{batch}" if batch.isdigit() else ""
+    suffix += f"-{department}" if department else ""
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ledger-{campaign.slug}{suffix}.xlsx"'
+    return response

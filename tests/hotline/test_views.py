@@ -1,0 +1,172 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from departments.models import DepartmentAlias
+from hotline.models import HotlineRecord, ImportBatch
+from hotline.services import import_batch_create, import_batch_run
+from tests.factories import (
+    AdminFactory,
+    DeputyFactory,
+    EvaluatedDepartmentFactory,
+    LiaisonFactory,
+    MemberFactory,
+    StaffFactory,
+)
+from tests.hotline.factories import ticket, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evaluated():
+    return EvaluatedDepartmentFactory(
+        department__name="淄博市公安局",
+        department__short_name="市公安局",
+        batch__campaign__year=2021,
+    )
+
+
+@pytest.fixture
+def staff(evaluated):
+    return StaffFactory(organizer=evaluated.campaign.organizer)
+
+
+def _imported(tmp_path, rows):
+    path = write_csv(tmp_path / "a.csv", rows)
+    batch = import_batch_create(source_name="12345", path=str(path), file_name="a.csv")
+    return import_batch_run(batch_id=batch.pk)
+
+
+def _upload(client, content: bytes, name="a.csv"):
+    return client.post(
+        reverse("hotline:imports"),
+        {"file": SimpleUploadedFile(name, content), "source": "12345热线", "sheet": ""},
+    )
+
+
+@pytest.mark.parametrize(
+    "factory", [MemberFactory, LiaisonFactory, DeputyFactory], ids=["member", "liaison", "deputy"]
+)
+def test_only_staff_and_admins_may_import(client, tmp_path, factory):
+    client.force_login(factory())
+    path = write_csv(tmp_path / "a.csv", [ticket(1)])
+
+    response = _upload(client, path.read_bytes())
+
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists() and not HotlineRecord.objects.exists()
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("hotline:imports"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize("factory", [StaffFactory, AdminFactory], ids=["staff", "admin"])
+def test_upload_runs_the_import_and_shows_the_report(
+    client, tmp_path, evaluated, factory, django_capture_on_commit_callbacks, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(factory())
+    path = write_csv(
+        tmp_path / "a.csv", [ticket(1), ticket(2, dept="某某公司"), ticket("", when="")]
+    )
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = _upload(client, path.read_bytes())
+
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("hotline:import", args=[batch.pk])
+    assert len(callbacks) == 1  # the task is enqueued once the batch row is committed
+    assert "等待后台任务开始" in client.get(response.url).content.decode()
+    import_batch_run(batch_id=batch.pk)  # what the worker does
+    page = client.get(response.url).content.decode()
+    assert "导入报告" in page
+    batch.refresh_from_db()
+    assert (batch.state, batch.read, batch.inserted, batch.rejected) == ("done", 3, 2, 1)
+    assert "某某公司" in page and "下载 CSV" in page
+    progress = client.get(reverse("hotline:import-progress", args=[batch.pk])).content.decode()
+    assert "hx-trigger" not in progress  # finished: the page stops polling
+
+
+def test_progress_polls_while_running(client, staff, tmp_path):
+    batch = import_batch_create(source_name="x", path=str(tmp_path / "none.csv"), file_name="a.csv")
+    client.force_login(staff)
+
+    html = client.get(reverse("hotline:import-progress", args=[batch.pk])).content.decode()
+
+    assert 'hx-trigger="every 1s"' in html and "<progress" in html
+
+
+def test_rejected_rows_download_as_csv_and_xlsx(client, staff, tmp_path):
+    batch = _imported(tmp_path, [ticket(1), ticket(2, when="明天"), ticket(3, satisfaction="还行")])
+    client.force_login(staff)
+
+    response = client.get(reverse("hotline:import-errors", args=[batch.pk, "csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines()[0] == "行号,原因,原始内容"
+    assert "3," in text and "明天" in text and "还行" in text
+    xlsx = client.get(reverse("hotline:import-errors", args=[batch.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_one_click_alias_rematches_records(client, staff, evaluated, tmp_path):
+    batch = _imported(tmp_path, [ticket(1, dept="张店交警"), ticket(2, dept="张店交警")])
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("hotline:alias-add", args=[batch.pk]),
+        {"name": "张店交警", "department": evaluated.department.pk},
+    )
+
+    assert response.status_code == 302
+    assert DepartmentAlias.objects.filter(name="张店交警", department=evaluated.department).exists()
+    assert HotlineRecord.objects.filter(department=evaluated.department).count() == 2
+    page = client.get(reverse("hotline:import", args=[batch.pk])).content.decode()
+    assert "已归入 市公安局" in page
+
+
+def test_analytics_pages_render_from_aggregates(
+    client, staff, evaluated, tmp_path, django_assert_max_num_queries
+):
+    _imported(
+        tmp_path,
+        [ticket(i, when=f"2021-0{1 + i % 9}-03") for i in range(20)]
+        + [ticket(f"p{i}", when=f"2020-0{1 + i % 9}-03") for i in range(25)],
+    )
+    client.force_login(staff)
+    campaign = evaluated.campaign
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("hotline:campaign", args=[campaign.slug])).content.decode()
+    assert "市公安局" in page and "-20.0%" in page and 'data-chart="comparison"' in page
+    detail = client.get(
+        reverse("hotline:department", args=[campaign.slug, evaluated.department.slug])
+    ).content.decode()
+    assert "公共安全&gt;交通管理" in detail or "公共安全>交通管理" in detail
+
+
+def test_public_department_page_shows_figures_but_no_content_or_caller(
+    client, evaluated, tmp_path, settings
+):
+    settings.HOTLINE_PHONE_SECRET = "k"
+    _imported(
+        tmp_path,
+        [ticket(1, content="我家住在某某小区3号楼", phone="13912345678", when="2021-03-01")],
+    )
+    campaign = evaluated.campaign
+
+    page = client.get(
+        reverse("campaigns:department", args=[campaign.slug, evaluated.department.slug])
+    ).content.decode()
+
+    assert 'data-testid="hotline-total">1<' in page and "100.00%" in page
+    assert "某某小区" not in page and "13912345678" not in page
+    assert "echarts.min.js" in page
+    record = HotlineRecord.objects.get()
+    assert record.caller_hash not in page
+    assert dt.date(2021, 3, 1) == record.received_day

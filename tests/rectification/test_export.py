@@ -1,0 +1,46 @@
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from rectification import services
+
+pytestmark = pytest.mark.django_db
+
+
+@time_machine.travel(dt.datetime(2021, 7, 10, 10, tzinfo=dt.UTC), tick=False)
+def test_ledger_export_has_a_row_per_measure(client, published_plan):
+    plan = published_plan
+    services.measure_save(
+        plan=plan,
+        actor=plan.liaison,
+        title='=HYPERLINK("http://evil")',
+        responsible_unit="@unit",
+        responsible_person="+p",
+        deadline=dt.date(2021, 9, 1),
+    )
+    client.force_login(plan.staff)
+    campaign = plan.key_issue.department.campaign
+    batch = plan.key_issue.department.batch.number
+    response = client.get(reverse("rectification:ledger", args=[campaign.slug]) + f"?batch={batch}")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in ws[1]]
+    assert header[:4] == ["批次", "被评议部门（单位）", "重点整改问题", "整改措施"]
+    assert "逾期天数" in header and "责任单位" in header
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 3
+    overdue = {r[3]: r[-1] for r in rows}
+    assert overdue["353所小学开展课后延时服务"] == 10  # due 2021-06-30
+    evil = next(r for r in rows if "HYPERLINK" in r[3])
+    assert evil[3].startswith("'=") and evil[4] == "'@unit" and evil[5] == "'+p"
+
+
+def test_ledger_export_is_staff_only(client, published_plan):
+    client.force_login(published_plan.liaison)
+    slug = published_plan.key_issue.department.campaign.slug
+    assert client.get(reverse("rectification:ledger", args=[slug])).status_code == 403
