@@ -212,6 +212,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "api:key-issue-detail": ("key_issue", "view"),
     "api:score-sheet-list": ("scoring", "view"),
     "api:score-sheet-detail": ("scoring", "view"),
+    "api:hotline-import-list": ("hotline_import", "change"),
+    "api:hotline-import-detail": ("hotline_import", "view"),
     "api:public-campaign-list": ("public_page", "view"),
     "api:public-campaign-detail": ("public_page", "view"),
     "api:public-scores": ("score_sheet", "public"),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Batch, Campaign, EvaluatedDepartment, VoteCandidate, VoteSession
+from hotline.models import ImportBatch
 from issues.models import KeyIssue, Suggestion
 from scoring.models import ScoreRow, ScoreSheet
 
@@ -164,3 +165,34 @@ class PublicScoreSheetSerializer(serializers.ModelSerializer):
     class Meta:
         model = ScoreSheet
         fields = ["campaign", "version", "published_at", "rows"]
+
+
+class HotlineImportSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.name")
+    report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportBatch
+        fields = [
+            "id",
+            "source",
+            "file_name",
+            "state",
+            "phase",
+            "done",
+            "total",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "report",
+        ]
+
+    @extend_schema_field(serializers.DictField())
+    def get_report(self, obj) -> dict:
+        return obj.report()
+
+
+class HotlineUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV（UTF-8 或 GBK）或 XLSX，第一行为表头")
+    source = serializers.CharField(required=False, default="12345热线", max_length=80)
+    sheet = serializers.CharField(required=False, allow_blank=True, max_length=100)

@@ -16,6 +16,7 @@ router.register("votes", views.VoteResultViewSet, basename="vote")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("key-issues", views.KeyIssueViewSet, basename="key-issue")
 router.register("score-sheets", views.ScoreSheetViewSet, basename="score-sheet")
+router.register("hotline/imports", views.HotlineImportViewSet, basename="hotline-import")
 router.register("public/campaigns", views.PublicCampaignViewSet, basename="public-campaign")
 
 urlpatterns = [

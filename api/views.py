@@ -3,15 +3,28 @@ committee (campaigns_for_user); permissions come from the matrix (MatrixPermissi
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, viewsets
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from campaigns.models import Batch, Campaign, EvaluatedDepartment, VoteCandidate, VoteSession
 from campaigns.selectors import campaign_overviews, campaigns_for_user, public_campaign
+from hotline.forms import ImportUploadForm
+from hotline.selectors import batches_for_user as hotline_batches
+from hotline.services import import_batch_create
+from hotline.tasks import import_batch_task
 from issues.models import KeyIssue, Suggestion
+from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
 from scoring.models import ScoreRow, ScoreSheet
 from scoring.selectors import published_sheet
 
@@ -196,3 +209,52 @@ class PublicScoresView(generics.RetrieveAPIView):
             ).select_related("campaign"),
             pk=getattr(sheet, "pk", None),
         )
+
+
+# --- hotline: systems push ticket files, then poll the batch --------------------------------
+class HotlineImportViewSet(mixins.CreateModelMixin, MatrixViewSet):
+    """12345 热线工单导入批次：上传文件（异步导入），查询状态和导入报告。"""
+
+    serializer_class = serializers.HotlineImportSerializer
+    matrix = {"read": ("hotline_import", "view"), "write": ("hotline_import", "change")}
+    scopes = {"read": Scope.HOTLINE_READ, "write": Scope.HOTLINE_WRITE}
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["state"]
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return hotline_batches(user=self.request.user)
+
+    @extend_schema(
+        request=serializers.HotlineUploadSerializer,
+        responses={202: serializers.HotlineImportSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        # The page's form, so the API has the same size limit and messages.
+        data = request.POST.copy()  # fields only: files are not deep-copied
+        if not data.get("source"):
+            data["source"] = "12345热线"
+        form = ImportUploadForm(data, request.FILES)
+        if not form.is_valid():
+            raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
+        upload = form.cleaned_data["file"]
+        try:
+            check_xlsx_archive(upload.file)  # refuse a zip bomb before storing it
+        except UnsafeUploadError as exc:
+            raise ValidationError({"file": [str(exc)]}) from exc
+        finally:
+            upload.seek(0)
+        name = Path(upload.name).name[-120:] or "upload"
+        stored = default_storage.save(f"hotline/{uuid.uuid4().hex}/{name}", upload)
+        with transaction.atomic():
+            batch = import_batch_create(
+                source_name=form.cleaned_data["source"],
+                path=default_storage.path(stored),
+                file_name=name,
+                sheet=form.cleaned_data["sheet"],
+                actor=request.user,
+            )
+            transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
+        data = self.get_serializer(batch).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)

@@ -7,7 +7,8 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -59,7 +60,8 @@ def keep_connection():
     request_finished.connect(close_old_connections)
 
 
-def test_api_conforms_to_its_schema(seeded, keep_connection):
+def test_api_conforms_to_its_schema(seeded, keep_connection, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # generated uploads land here
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
     headers = {"Authorization": f"Token {seeded}"}
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -67,7 +69,7 @@ def test_api_conforms_to_its_schema(seeded, keep_connection):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(
+        @hypothesis_settings(
             max_examples=15,
             deadline=None,
             derandomize=True,
