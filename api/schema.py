@@ -45,3 +45,9 @@ class PingyiAutoSchema(AutoSchema):
                 if code not in responses:
                     responses[code] = self._get_response_for_code(ErrorSerializer, code)
         return responses
+
+
+def only_v1(endpoints, **kwargs):
+    """The schema documents /api/v1/ only: other apps' JSON endpoints used by their own
+    pages (e.g. /api/rectification/…) are not part of the versioned API."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
