@@ -69,6 +69,12 @@ def _table(name: str, data: bytes) -> Iterable[list]:
     if name.lower().endswith(".xlsx") or data[:2] == b"PK":
         from openpyxl import load_workbook
 
+        from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
+
+        try:
+            check_xlsx_archive(data)
+        except UnsafeUploadError as exc:
+            raise ImportFileError(str(exc)) from exc
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a broken file

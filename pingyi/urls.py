@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("pingyi.accounts.urls")),
     path("workspace/", include("campaigns.urls_staff")),
     path("", include("issues.urls")),

@@ -3,6 +3,7 @@ public vote pages, and the public scores page. Parse, check permission, call a s
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_campaign
@@ -467,6 +469,13 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
         return render(request, "scoring/vote.html", {**context, "step": "closed"})
     if request.method != "POST":
         return render(request, "scoring/vote.html", {**context, "step": "phone"})
+    # Every POST (code requests and ballots) counts per client address, on top of the
+    # per-phone and per-code limits of the service: it caps guessing and scripted floods.
+    if any(
+        is_ratelimited(request, group=f"public-vote:{rate}", key="ip", rate=rate, increment=True)
+        for rate in settings.PUBLIC_VOTE_POST_RATE_LIMITS
+    ):
+        return render(request, "issues/rate_limited.html", status=429)
     phone = request.POST.get("phone", "")
     if request.POST.get("action") == "code":
         try:

@@ -28,8 +28,15 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
+
 from . import xlsx_stream
 from .parsing import FileError
+
+# A full Excel sheet (1,048,576 rows x 12 columns) is about 800 MB of XML, streamed in
+# constant memory: allow twice that, and refuse archives that claim more or inflate like a
+# bomb (see pingyi/uploads.py), which would only burn CPU time.
+MAX_XLSX_UNCOMPRESSED: Final = 2 * 1024 * 1024 * 1024
 
 SAMPLE_BYTES: Final = 64 * 1024
 # Above this much sheet XML (uncompressed, read from the zip's directory for free) an XLSX
@@ -302,6 +309,10 @@ def _open_xlsx(path: Path, sheet: str | None, stream_above: int) -> Table:
         infos = []  # calamine below gives the precise error
     if "xl/workbook.xml" not in names:
         raise FileError(f"文件是 ZIP 压缩包（或 Word 等其他文档）{_REFUSED_SUFFIX}")
+    try:
+        check_xlsx_archive(path, max_uncompressed=MAX_XLSX_UNCOMPRESSED)
+    except UnsafeUploadError as exc:
+        raise FileError(str(exc)) from exc
     chosen = _pick_sheet(infos, sheet)
     if chosen is not None and chosen.xml_size > stream_above:
         return _open_xlsx_streaming(path, chosen)

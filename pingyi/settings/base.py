@@ -1,7 +1,9 @@
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -24,8 +26,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_ratelimit",
+    "csp",
+    "axes",
+    "auditlog",
     "pingyi.accounts",
+    "api",
     "departments",
     "campaigns",
     "issues",
@@ -42,9 +51,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Puts the signed-in user and the client address on every audit entry of the request.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "api.middleware.MatrixMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pingyi.urls"
@@ -79,6 +94,13 @@ LOGOUT_REDIRECT_URL = "home"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username/IP before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    # Object rules (api/rules.py): user.has_perm("issues.view_keyissue", issue).
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,10 +155,47 @@ RECTIFICATION_DUE_SOON_DAYS = env.int("RECTIFICATION_DUE_SOON_DAYS", default=7)
 RECTIFICATION_SILENT_DAYS = env.int("RECTIFICATION_SILENT_DAYS", default=14)
 
 REST_FRAMEWORK = {
+    # Systems send `Authorization: Token <key>` (api.ApiClient, with scopes); the browser
+    # uses its session (with CSRF on writes).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PingyiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Public read endpoints per client address, and per account/token: enough for a big
+    # screen polling every few seconds, not for scraping.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_ANON_RATE", default="120/min"),
+        "user": env("API_USER_RATE", default="600/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "评议 pingyi API",
+    "DESCRIPTION": "评议活动、票决结果、意见建议、重点整改问题、测评结果的只读接口；"
+    "公开接口只提供公开页面上展示的内容。认证方式见 docs/api.md。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["api.schema.only_v1"],
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -146,6 +205,49 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own origin, never
+# inline. Every page's JavaScript lives in static/js/ and static/vendor/ (tests/security
+# checks the templates for inline scripts, styles and on* handlers).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Audit trail (django-auditlog): before/after as JSON, so entries can be filtered and
+# exported field by field.
+AUDITLOG_STORE_JSON_CHANGES = True
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES. Keyed on the pair so
+# an attacker cannot lock a known user out from elsewhere just by guessing.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
+
+# Uploads: request bodies other than files are capped at 2.5 MB (Django's default, made
+# explicit); files above 5 MB go to a temporary file instead of memory. Each form then
+# checks its own size limit (suggestion import 20 MB, statements 10 MB, hotline files).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # HTTPS hardening: on in production (see production.py), switchable for a TLS-terminating proxy.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -202,3 +304,5 @@ SMS_CODES_PER_CLIENT_HOUR = env.int("SMS_CODES_PER_CLIENT_HOUR", default=20)
 # Anomaly signals shown to staff (not automatic refusals).
 PUBLIC_VOTE_BURST_PER_MINUTE = 10
 PUBLIC_VOTE_NUMBERS_PER_CLIENT = 5
+# Form submissions (code requests and ballots) of the public vote per client address.
+PUBLIC_VOTE_POST_RATE_LIMITS = env.list("PUBLIC_VOTE_POST_RATE_LIMITS", default=["30/10m", "200/d"])

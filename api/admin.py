@@ -1,0 +1,144 @@
+"""The audit trail in the Django admin: readable, filterable and exportable, never editable.
+
+django-auditlog's own admin would still let a superuser delete entries; this one cannot
+add, change or delete anything, and offers an Excel export of the filtered list."""
+
+from __future__ import annotations
+
+import json
+
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import timezone
+
+from issues.exports import workbook_bytes
+
+from .models import ApiClient, Scope
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_HEADERS = ("时间", "操作人", "来源地址", "对象类型", "对象", "动作", "变更（前 → 后）")
+ACTIONS = {0: "新建", 1: "修改", 2: "删除", 3: "访问"}
+
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
+
+
+def _changes(entry: LogEntry) -> str:
+    changes = entry.changes_dict or {}
+    return "\n".join(
+        f"{field}: {json.dumps(values[0], ensure_ascii=False)} → "
+        f"{json.dumps(values[-1], ensure_ascii=False)}"
+        if isinstance(values, list)
+        else f"{field}: {values}"
+        for field, values in changes.items()
+    )
+
+
+def audit_rows(queryset):
+    for entry in queryset.select_related("actor", "content_type").iterator(chunk_size=2000):
+        yield (
+            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor.username if entry.actor else "（系统）",
+            entry.remote_addr or "",
+            entry.content_type.name if entry.content_type else "",
+            entry.object_repr,
+            ACTIONS.get(entry.action, str(entry.action)),
+            _changes(entry),
+        )
+
+
+@admin.register(LogEntry)
+class ReadOnlyLogEntryAdmin(LogEntryAdmin):
+    change_list_template = "admin/auditlog_change_list.html"
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        extra = [
+            path(
+                "export.xlsx",
+                self.admin_site.admin_view(self.export_view),
+                name="auditlog_logentry_export",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        data = workbook_bytes(
+            [
+                (
+                    "审计日志",
+                    EXPORT_HEADERS,
+                    audit_rows(changelist.get_queryset(request)),
+                    (20, 14, 16, 16, 30, 8, 60),
+                )
+            ]
+        )
+        response = HttpResponse(data, content_type=XLSX)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.xlsx"'
+        return response
+
+
+# --- API clients ----------------------------------------------------------------------------
+class ApiClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label="权限范围", choices=Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "user", "scopes"]
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Admins create a client (the token is shown once, in the message after saving) and
+    revoke it (the action below); a revoked token is refused at once."""
+
+    form = ApiClientForm
+    list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("key_prefix", "created_at", "created_by", "last_used_at", "revoked_at")
+    autocomplete_fields = ("user",)
+    actions = ["revoke", "reissue"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the audit trail keeps naming the client
+
+    def save_model(self, request, obj, form, change):
+        key = None
+        if not change:
+            obj.created_by = request.user
+            key = obj.issue_key()
+        super().save_model(request, obj, form, change)
+        if key:
+            messages.warning(request, f"新令牌（只显示这一次，请立即交给对方系统）：{key}")
+
+    @admin.action(description="吊销所选客户端的令牌")
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        messages.success(request, f"已吊销 {count} 个令牌。")
+
+    @admin.action(description="为所选客户端重新签发令牌（旧令牌立即失效）")
+    def reissue(self, request, queryset):
+        for client in queryset:
+            key = client.issue_key()
+            client.revoked_at = None
+            client.save(update_fields=["key_prefix", "key_hash", "revoked_at"])
+            messages.warning(request, f"{client.name} 的新令牌（只显示这一次）：{key}")
