@@ -202,6 +202,27 @@ def main() -> None:
                 f"{batch.read / copy_elapsed:,.0f} rows/s; import/COPY = "
                 f"{elapsed / copy_elapsed:.1f}x"
             )
+            # The floor of the design (COPY into staging, then INSERT into the record table
+            # with its indexes), with no parsing, matching, merging or aggregates at all: the
+            # bare rows cast and inserted into an empty copy of the record table.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TABLE bench_records (LIKE hotline_hotlinerecord INCLUDING ALL)"
+                )
+                started = time.perf_counter()
+                cursor.execute(
+                    "INSERT INTO bench_records (source_id, ticket_no, received_at, received_day, "
+                    "department_name, request_type, category, district, town, status, "
+                    "closed_at, content, caller_hash) SELECT 1, c0, c1::timestamptz, "
+                    "c1::date, c2, c3, c4, c5, c6, c7, c8::timestamptz, c10, md5(c11) "
+                    "FROM bench_bare"
+                )
+                insert_elapsed = time.perf_counter() - started
+            floor = copy_elapsed + insert_elapsed
+            print(
+                f"floor of the design (that COPY, then a plain INSERT of its rows into an empty "
+                f"copy of the record table): {floor:.1f} s = {batch.read / floor:,.0f} rows/s"
+            )
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
         if not args.keep_file and not args.file:

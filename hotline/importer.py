@@ -222,7 +222,7 @@ def _encoded(chunks: Iterator[_Chunk]) -> Iterator[_Chunk]:
 _DONE = object()
 
 
-def _in_thread(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+def _in_thread(items: Iterator[Any], depth: int = 1) -> Iterator[Any]:
     """Run a generator in a thread, `depth` items ahead of the consumer.
 
     On PostgreSQL the importer parses the next chunk while the database copies the
