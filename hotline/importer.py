@@ -22,9 +22,11 @@ import io
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -34,7 +36,7 @@ from departments.naming import normalize_name
 
 from . import conf
 from .importing.copy_lines import CHINA, SATISFACTION_CODES, CopyLineParser, local_day
-from .importing.parsing import FileError, RowError, RowParser, map_header
+from .importing.parsing import FileError, RowError, RowParser, map_header, mask_phone
 from .importing.readers import open_table
 from .models import HotlineRecord, ImportBatch, ImportRowError, StagedRow
 from .stats import stats_refresh
@@ -115,6 +117,26 @@ def _refuse(batch: ImportBatch, reason: str) -> None:
         batch.read = batch.rejected = batch.done = 0
         batch.finished_at = timezone.now()
         batch.save()
+        _finished(batch)
+
+
+def _discard_upload(batch: ImportBatch) -> None:
+    """An uploaded file holds the callers' phone numbers as given. Once its batch has
+    finished, the records and row errors hold everything pingyi keeps, so the upload goes.
+    Files outside MEDIA_ROOT/hotline/ (`import_hotline PATH`) belong to whoever ran the
+    command and are left alone."""
+    uploads = (Path(settings.MEDIA_ROOT) / "hotline").resolve()
+    path = Path(batch.path).resolve()
+    if uploads not in path.parents:
+        return
+    path.unlink(missing_ok=True)
+    with suppress(OSError):  # the per-upload folder, if it is now empty
+        if path.parent != uploads:
+            path.parent.rmdir()
+
+
+def _finished(batch: ImportBatch) -> None:
+    transaction.on_commit(lambda: _discard_upload(batch))
 
 
 def _progress(batch: ImportBatch, done: int, total: int | None, message: str) -> None:
@@ -189,7 +211,17 @@ class _Chunk(NamedTuple):
     rejected: int
 
 
-def _chunks(table, make: Callable, batch_id: int, size: int) -> Iterator[_Chunk]:
+def _raw(cells: list, phone_column: int | None) -> list:
+    """A rejected row's cells as kept for staff, with the caller's number masked."""
+    raw = [_jsonable(c) for c in cells]
+    if phone_column is not None and phone_column < len(raw):
+        raw[phone_column] = mask_phone(raw[phone_column])
+    return raw
+
+
+def _chunks(
+    table, make: Callable, batch_id: int, size: int, phone_column: int | None
+) -> Iterator[_Chunk]:
     """The file's rows, parsed, in chunks of `size` rows (staged or rejected)."""
     read = rejected = 0
     rows: list = []
@@ -204,7 +236,7 @@ def _chunks(table, make: Callable, batch_id: int, size: int) -> Iterator[_Chunk]
                 ImportRowError(
                     batch_id=batch_id,
                     row_number=number,
-                    raw=[_jsonable(c) for c in cells],
+                    raw=_raw(cells, phone_column),
                     reason=str(exc),
                 )
             )
@@ -278,9 +310,11 @@ def _read_phase(batch: ImportBatch) -> None:
         header_map = map_header(table.header)
         batch.file_format = table.format
         batch.encoding = table.encoding or ""
+        batch.header = table.header
         batch.unknown_columns = header_map.unknown + header_map.duplicates
         total = table.total_estimate
         lookup = department_lookup()
+        phone_column = header_map.columns.get("caller_phone")
         if pg:
             parser = CopyLineParser(
                 header_map,
@@ -290,7 +324,7 @@ def _read_phase(batch: ImportBatch) -> None:
                 phone_secret=conf.phone_secret(),
             )
             make = parser.line if table.format == "csv" else parser.slow_line
-            chunks = _in_thread(_encoded(_chunks(table, make, batch.pk, size)))
+            chunks = _in_thread(_encoded(_chunks(table, make, batch.pk, size, phone_column)))
             write: Callable[[Any], None] = _copy_staged
         else:
             parse = RowParser(
@@ -304,7 +338,7 @@ def _read_phase(batch: ImportBatch) -> None:
                 row = parse(cells)
                 return _sqlite_tuple(batch.pk, number, row, lookup.get(row.department_name))
 
-            chunks = _chunks(table, make, batch.pk, size)
+            chunks = _chunks(table, make, batch.pk, size, phone_column)
             write = _insert_staged
 
         for chunk in chunks:
@@ -568,3 +602,4 @@ def _aggregate_phase(batch: ImportBatch) -> None:
         batch.finished_at = timezone.now()
         _progress(batch, batch.read, batch.read, "导入完成")
         batch.save()
+        _finished(batch)

@@ -81,6 +81,7 @@ class ImportBatch(models.Model):
     updated = models.PositiveBigIntegerField("更新", default=0)
     unchanged = models.PositiveBigIntegerField("未变化", default=0)
     rejected = models.PositiveBigIntegerField("拒绝", default=0)
+    header = models.JSONField("表头", default=list, blank=True)
     unknown_columns = models.JSONField("未识别的列", default=list, blank=True)
     unmatched = models.JSONField("未匹配的承办单位", default=dict, blank=True)
     # Bookkeeping that lets a re-run resume where a dead worker stopped.

@@ -19,6 +19,7 @@ from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
 from pingyi.accounts.models import Role
 from pingyi.accounts.permissions import role_required
+from pingyi.spreadsheets import safe_cell, safe_text
 
 from . import selectors
 from .forms import AliasForm, ImportUploadForm
@@ -89,16 +90,18 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The rejected rows as CSV (UTF-8 with BOM, so Excel opens it) or XLSX."""
     batch = get_object_or_404(ImportBatch, pk=pk)
     rows = ImportRowError.objects.filter(batch=batch).order_by("row_number")
-    header = ["行号", "原因", "原始内容"]
+    # The file's own header after row number and reason: staff fix the rows, delete the
+    # first two columns and import the file again.
+    header = ["行号", "原因", *(batch.header or ["原始内容"])]
     filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("被拒绝的行")
-        sheet.append(header)
+        sheet.append([safe_text(name) for name in header])
         for error in rows.iterator(chunk_size=2000):
-            sheet.append([error.row_number, error.reason, *[_cell(c) for c in error.raw]])
+            sheet.append([error.row_number, error.reason, *[safe_cell(c) for c in error.raw]])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -111,9 +114,11 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             out = io.StringIO()
             writer = csv.writer(out)
             out.write("\ufeff")
-            writer.writerow(header)
+            writer.writerow([safe_text(name) for name in header])
             for error in rows.iterator(chunk_size=2000):
-                writer.writerow([error.row_number, error.reason, *error.raw])
+                writer.writerow(
+                    [error.row_number, error.reason, *[safe_cell(c) for c in error.raw]]
+                )
                 yield out.getvalue()
                 out.seek(0)
                 out.truncate()
@@ -122,10 +127,6 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _cell(value):
-    return "" if value is None else value
 
 
 @staff_only

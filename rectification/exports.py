@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from pingyi.spreadsheets import safe_cell
+
 from .models import Measure, ProgressUpdate
 from .status import overdue_days
 
@@ -27,13 +29,6 @@ HEADERS = [
     ("最近公开进展", 14),
     ("逾期天数", 10),
 ]
-
-
-def safe(value):
-    """Text starting with = + - @ would run as a formula in Excel: quote it."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def ledger_rows(measures, today: dt.date):
@@ -93,7 +88,7 @@ def ledger_xlsx(measures, *, today: dt.date) -> bytes:
     for i, (_, width) in enumerate(HEADERS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for row in ledger_rows(measures, today):
-        ws.append([safe(v) for v in row])
+        ws.append([safe_cell(v) for v in row])
     for cell in ws["G"][1:] + ws["M"][1:]:
         cell.number_format = "yyyy-mm-dd"
     ws.freeze_panes = "A2"

@@ -11,19 +11,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pingyi.spreadsheets import safe_text
+
 from .formulas import Component, Rating
 from .models import ScoreSheet
 from .selectors import sheet_rows
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 BOLD = Font(bold=True)
-
-
-def safe_text(value: str) -> str:
-    """Text that Excel will never evaluate: a leading = + - @ gets an apostrophe prefix."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _cell(value):

@@ -316,6 +316,16 @@ def normalize_phone(phone: Any) -> str:
     return match.group()
 
 
+def mask_phone(phone: Any) -> str:
+    """A phone cell as kept in a rejected row: the middle digits hidden (138****0000), so
+    staff can tell rows apart while the number itself is not stored."""
+    text = _cell_text(phone)
+    if not text:
+        return ""
+    digits = normalize_phone(text) or text
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= _MIN_PHONE_DIGITS else "****"
+
+
 _IPAD: Final = bytes(x ^ 0x36 for x in range(256))
 _OPAD: Final = bytes(x ^ 0x5C for x in range(256))
 

@@ -82,7 +82,8 @@ def test_every_satisfaction_value_gives_the_same_line(rating):
 
 
 @pytest.mark.parametrize(
-    "department", ["淄博市公安局", "　淄博市公安局 ", "淄博市 公安局", "市公安局", "某某物业", "", "  "]
+    "department",
+    ["淄博市公安局", "　淄博市公安局 ", "淄博市 公安局", "市公安局", "某某物业", "", "  "],
 )
 def test_department_forms_and_matching_give_the_same_line(department):
     line = assert_same(row(department=department))
@@ -136,7 +137,9 @@ def test_caches_do_not_change_answers_when_values_repeat():
 
 
 _cell = st.text(
-    alphabet=st.sampled_from(list("0123456789-/: 年月日时分秒T.+Z满意不一般　\t\n\\ＧＤGD市公安局")),
+    alphabet=st.sampled_from(
+        list("0123456789-/: 年月日时分秒T.+Z满意不一般　\t\n\\ＧＤGD市公安局")
+    ),  # noqa: E501
     max_size=22,
 )
 

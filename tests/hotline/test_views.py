@@ -1,8 +1,11 @@
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from departments.models import DepartmentAlias
 from hotline.models import HotlineRecord, ImportBatch
@@ -15,7 +18,7 @@ from tests.factories import (
     MemberFactory,
     StaffFactory,
 )
-from tests.hotline.factories import ticket, write_csv
+from tests.hotline.factories import HEADER, ticket, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +111,70 @@ def test_rejected_rows_download_as_csv_and_xlsx(client, staff, tmp_path):
 
     response = client.get(reverse("hotline:import-errors", args=[batch.pk, "csv"]))
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert text.splitlines()[0] == "行号,原因,原始内容"
+    # The file's own header follows row number and reason, so the fixed rows can be
+    # imported again once the first two columns are deleted.
+    assert text.splitlines()[0] == "行号,原因," + ",".join(HEADER)
     assert "3," in text and "明天" in text and "还行" in text
     xlsx = client.get(reverse("hotline:import-errors", args=[batch.pk, "xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [c.value for c in sheet[1]] == ["行号", "原因", *HEADER]
+
+
+def test_rejected_rows_keep_no_phone_number_and_cannot_run_formulas(client, staff, tmp_path):
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    batch = _imported(tmp_path, [ticket(1, when="明天", phone="13812345678", content=hostile)])
+    client.force_login(staff)
+
+    (error,) = batch.row_errors.all()
+    assert "13812345678" not in str(error.raw) and "138****5678" in error.raw
+    text = b"".join(
+        client.get(reverse("hotline:import-errors", args=[batch.pk, "csv"])).streaming_content
+    ).decode("utf-8-sig")
+    assert "13812345678" not in text and "'=HYPERLINK" in text
+    xlsx = client.get(reverse("hotline:import-errors", args=[batch.pk, "xlsx"]))
+    cells = [c.value for c in load_workbook(io.BytesIO(xlsx.content)).active[2]]
+    assert "'" + hostile in cells and hostile not in cells
+
+
+def test_an_uploaded_file_is_deleted_once_its_batch_finishes(
+    client, staff, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(staff)
+    content = write_csv(tmp_path / "a.csv", [ticket(1, phone="13812345678")]).read_bytes()
+    with django_capture_on_commit_callbacks(execute=False):
+        _upload(client, content)
+    batch = ImportBatch.objects.get()
+    uploaded = Path(batch.path)
+    assert uploaded.is_file() and (tmp_path / "media" / "hotline") in uploaded.parents
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_run(batch_id=batch.pk)
+
+    batch.refresh_from_db()
+    assert batch.state == "done" and not uploaded.exists() and not uploaded.parent.exists()
+    # A file given to the command line belongs to whoever ran it: kept.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _imported(tmp_path, [ticket(2)]).state == "done"
+    assert (tmp_path / "a.csv").exists()
+
+
+def test_a_refused_upload_is_deleted_too(
+    client, staff, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=False):
+        _upload(client, "工单编号,受理时间\r\n1,2021-03-05\r\n".encode())
+    batch = ImportBatch.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_batch_run(batch_id=batch.pk)
+
+    batch.refresh_from_db()
+    assert batch.state == "failed" and "承办单位" in batch.message
+    assert not Path(batch.path).exists()
 
 
 def test_one_click_alias_rematches_records(client, staff, evaluated, tmp_path):
