@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from auditlog.context import set_actor
+from auditlog.context import auditlog_value, set_actor
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -276,8 +276,11 @@ class HotlineImportViewSet(mixins.CreateModelMixin, MatrixViewSet):
 def _service(request, call):
     """Run a service as the request's user: DRF authenticates tokens after django-auditlog's
     middleware has run, so the audit entries get their actor and address here."""
+    # The middleware's context has the client address (X-Forwarded-For aware) but no actor.
+    context = auditlog_value.get({})
+    address = context.get("remote_addr", request.META.get("REMOTE_ADDR"))
     try:
-        with set_actor(request.user, remote_addr=request.META.get("REMOTE_ADDR")):
+        with set_actor(request.user, address, context.get("remote_port")):
             return call()
     except DjangoValidationError as exc:
         if hasattr(exc, "error_dict"):

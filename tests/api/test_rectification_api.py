@@ -66,7 +66,9 @@ def _state():
 def test_liaison_edits_submits_and_staff_publish_through_the_services(plan):
     liaison = session(plan.liaison)
 
-    edited = liaison.patch(f"/api/v1/plans/{plan.pk}/", {"goals": "全覆盖并建立长效机制"})
+    edited = liaison.patch(
+        f"/api/v1/plans/{plan.pk}/", {"goals": "全覆盖并建立长效机制"}, REMOTE_ADDR="10.2.3.4"
+    )
     added = liaison.post(
         "/api/v1/measures/",
         {
@@ -91,7 +93,8 @@ def test_liaison_edits_submits_and_staff_publish_through_the_services(plan):
     assert actions[-4:] == ["plan.edit", "measure.add", "plan.submit", "plan.publish"]
     entries = LogEntry.objects.get_for_object(Plan.objects.get())
     edit = next(e for e in entries if "goals" in (e.changes_dict or {}))
-    assert edit.actor == plan.liaison
+    assert edit.actor == plan.liaison and edit.remote_addr == "10.2.3.4"
+    assert edit.changes_dict["goals"][1] == "全覆盖并建立长效机制"
 
 
 def test_service_refusals_use_the_api_error_body(plan):
