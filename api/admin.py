@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils import timezone
 
 from issues.exports import workbook_bytes
+from pingyi.audit import audited_update
 
 from .models import ApiClient, Scope
 
@@ -132,7 +133,8 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     @admin.action(description="吊销所选客户端的令牌")
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at=None).update(revoked_at=timezone.now())
+        live = queryset.filter(revoked_at=None)
+        count = audited_update(live, actor=request.user, revoked_at=timezone.now())
         messages.success(request, f"已吊销 {count} 个令牌。")
 
     @admin.action(description="为所选客户端重新签发令牌（旧令牌立即失效）")

@@ -5,7 +5,10 @@ Registered here, in one list, rather than in each app, so a reviewer sees the wh
 Secret ballots are never audited: an entry "member X saved ballot Y at 10:02" would undo the
 secrecy the ballot models are built for; sessions, results and voids are audited instead.
 Hotline records are not registered (no per-row history: it would slow an import of a
-million rows); hotline batches and their reports have their own job rows."""
+million rows); hotline batches and their reports have their own job rows.
+
+Bulk writes to these models (QuerySet.update, bulk_update, bulk_create) send no signals:
+services make them through pingyi.audit, which writes the same entries in bulk."""
 
 from __future__ import annotations
 
@@ -25,6 +28,9 @@ AUDITED: dict[str, dict] = {
     "scoring.PublicVote": {},
     "scoring.PublicVoter": {"include_fields": ["voided_at", "void_reason"]},
     "scoring.ScoreSheet": {"exclude_fields": ["settings_snapshot"]},
+    # triage of suggestions (mass assign, spam, merge): the decisions, never the text or
+    # the contact a citizen left
+    "issues.Suggestion": {"include_fields": ["status", "theme", "department"]},
     # key issues, rectification plans, measures, published progress, verdicts
     "issues.KeyIssue": {"m2m_fields": {"themes"}},
     "rectification.Plan": {},

@@ -59,11 +59,13 @@ audit_log             view      -         -     y     -      -          -       
 hotline_import        view      -         y     y     -      -          -       -
 hotline_import        change    -         y     y     -      -          -       -
 hotline_analytics     view      -         y     y     -      -          -       -
+hotline_records       view      -         y     y     -      -          -       -
 rectification         view      -         y     y     -      -          -       -
 rectification         change    -         y     y     -      -          -       -
 rectification         report    -         -     -     -      -          y       -
 rectification_api     read      -         y     y     -      -          y       -
 rectification_api     report    -         -     -     -      -          y       -
+django_admin          open      -         y     y     -      -          -       -
 """
 
 
@@ -85,12 +87,33 @@ def _parse(table: str) -> dict[tuple[str, str], frozenset[str]]:
 
 MATRIX = _parse(TABLE)
 
-# Every named route (namespace:name) -> the (resource, action) that gates it, for every
-# method the route accepts. The Django admin (/admin/) is gated by Django's own is_staff
-# and model permissions and is left out.
-ROUTES: dict[str, tuple[str, str]] = {
+Gate = tuple[str, str]
+
+# The methods the matrix test sends: GET and POST to every route, and the API's other
+# write methods to routes declared per method.
+PAGE_METHODS = ("GET", "POST")
+API_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+
+
+def only(**methods: Gate) -> dict[str, Gate]:
+    """A route that serves just these methods (each with its own gate); every other method
+    answers 405, and the matrix test holds it to that."""
+    return dict(methods)
+
+
+# Every named route (namespace:name) -> the (resource, action) that gates it: one gate for
+# GET and POST alike, or `only(GET=…, POST=…)` for a route that serves only some methods.
+# Routes of a namespace in NAMESPACE_GATES that are not named here take its gate.
+PUBLIC: Gate = ("public_page", "view")
+CAMPAIGN: Gate = ("campaign", "view")
+RECT_READ: Gate = ("rectification_api", "read")
+RECT_REPORT: Gate = ("rectification_api", "report")
+RECT_REVIEW: Gate = ("rectification", "change")
+ADMIN_SITE: Gate = ("django_admin", "open")
+
+ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "home": ("public_page", "view"),
-    "healthz": ("public_page", "view"),
+    "healthz": only(GET=("public_page", "view")),
     "accounts:login": ("session", "login"),
     "accounts:logout": ("session", "login"),
     "accounts:workspace": ("workspace", "open"),
@@ -105,16 +128,16 @@ ROUTES: dict[str, tuple[str, str]] = {
     "campaigns-staff:campaign-new": ("campaign", "change"),
     "campaigns-staff:campaign": ("campaign", "change"),
     "campaigns-staff:batch": ("campaign", "change"),
-    "campaigns-staff:batch-stage": ("campaign", "change"),
-    "campaigns-staff:batch-plan": ("campaign", "change"),
-    "campaigns-staff:batch-slots": ("campaign", "change"),
-    "campaigns-staff:nomination-add": ("campaign", "change"),
-    "campaigns-staff:nomination-remove": ("campaign", "change"),
-    "campaigns-staff:vote-open": ("selection_vote", "manage"),
+    "campaigns-staff:batch-stage": only(POST=("campaign", "change")),
+    "campaigns-staff:batch-plan": only(POST=("campaign", "change")),
+    "campaigns-staff:batch-slots": only(POST=("campaign", "change")),
+    "campaigns-staff:nomination-add": only(POST=("campaign", "change")),
+    "campaigns-staff:nomination-remove": only(POST=("campaign", "change")),
+    "campaigns-staff:vote-open": only(POST=("selection_vote", "manage")),
     "campaigns-staff:vote-turnout": ("selection_vote", "manage"),
-    "campaigns-staff:vote-close": ("selection_vote", "manage"),
-    "campaigns-staff:vote-runoff": ("selection_vote", "manage"),
-    "campaigns-staff:vote-publish": ("selection_vote", "manage"),
+    "campaigns-staff:vote-close": only(POST=("selection_vote", "manage")),
+    "campaigns-staff:vote-runoff": only(POST=("selection_vote", "manage")),
+    "campaigns-staff:vote-publish": only(POST=("selection_vote", "manage")),
     "campaigns-staff:statement": ("statement", "change"),
     "campaigns-staff:ballot": ("selection_vote", "cast"),
     "campaigns:detail": ("public_page", "view"),
@@ -123,7 +146,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     # suggestions, themes, key issues (staff prefix /workspace/staff/<slug>/…)
     "issues:suggest": ("suggestion", "submit"),
     "issues:receipt": ("suggestion", "submit"),
-    "issues:challenge": ("suggestion", "submit"),
+    "issues:challenge": only(GET=("suggestion", "submit")),
     "issues:deputy-suggest": ("suggestion", "propose"),
     "issues:triage": ("suggestion", "view"),
     "issues:suggestion": ("suggestion", "change"),
@@ -139,21 +162,21 @@ ROUTES: dict[str, tuple[str, str]] = {
     "issues:key-issues": ("key_issue", "view"),
     "issues:key-issue-new": ("key_issue", "change"),
     "issues:key-issue": ("key_issue", "change"),
-    "issues:key-issue-confirm": ("key_issue", "confirm"),
+    "issues:key-issue-confirm": only(POST=("key_issue", "confirm")),
     # scoring (staff prefix /manage/<slug>/scoring/…)
     "scoring:manage": ("scoring", "view"),
     "scoring:settings": ("scoring", "change"),
-    "scoring:session-toggle": ("scoring", "change"),
-    "scoring:vote-toggle": ("scoring", "change"),
+    "scoring:session-toggle": only(POST=("scoring", "change")),
+    "scoring:vote-toggle": only(POST=("scoring", "change")),
     "scoring:vote": ("scoring", "change"),
-    "scoring:survey-new": ("scoring", "change"),
+    "scoring:survey-new": only(POST=("scoring", "change")),
     "scoring:survey": ("scoring", "change"),
     "scoring:rates": ("scoring", "view"),
     "scoring:turnout": ("scoring", "view"),
     "scoring:invitations": ("scoring", "view"),
-    "scoring:recompute": ("scoring", "change"),
+    "scoring:recompute": only(POST=("scoring", "change")),
     "scoring:sheet": ("scoring", "view"),
-    "scoring:publish": ("scoring", "change"),
+    "scoring:publish": only(POST=("scoring", "change")),
     "scoring:export": ("scoring", "view"),
     "scoring:research": ("scoring_research", "enter"),
     "scoring:ballot": ("committee_ballot", "cast"),
@@ -165,7 +188,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "hotline:import": ("hotline_import", "view"),
     "hotline:import-progress": ("hotline_import", "view"),
     "hotline:import-errors": ("hotline_import", "view"),
-    "hotline:alias-add": ("hotline_import", "change"),
+    "hotline:alias-add": only(POST=("hotline_import", "change")),
     "hotline:campaign": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
     # rectification (staff prefix /workspace/staff/<slug>/rectification/…, liaison prefix
@@ -173,57 +196,80 @@ ROUTES: dict[str, tuple[str, str]] = {
     "rectification:dashboard": ("rectification", "view"),
     "rectification:ledger": ("rectification", "view"),
     "rectification:staff-issue": ("rectification", "change"),
-    "rectification:staff-close": ("rectification", "change"),
-    "rectification:staff-publish": ("rectification", "change"),
-    "rectification:staff-rebound": ("rectification", "change"),
-    "rectification:staff-resolve": ("rectification", "change"),
-    "rectification:staff-review": ("rectification", "change"),
-    "rectification:staff-verdict": ("rectification", "change"),
+    "rectification:staff-close": only(POST=("rectification", "change")),
+    "rectification:staff-publish": only(POST=("rectification", "change")),
+    "rectification:staff-rebound": only(POST=("rectification", "change")),
+    "rectification:staff-resolve": only(POST=("rectification", "change")),
+    "rectification:staff-review": only(POST=("rectification", "change")),
+    "rectification:staff-verdict": only(POST=("rectification", "change")),
     "rectification:liaison": ("rectification", "report"),
     "rectification:liaison-issue": ("rectification", "report"),
-    "rectification:liaison-measure": ("rectification", "report"),
-    "rectification:liaison-measure-done": ("rectification", "report"),
-    "rectification:liaison-measure-new": ("rectification", "report"),
-    "rectification:liaison-plan": ("rectification", "report"),
-    "rectification:liaison-submit": ("rectification", "report"),
-    "rectification:liaison-update": ("rectification", "report"),
+    "rectification:liaison-measure": only(POST=("rectification", "report")),
+    "rectification:liaison-measure-done": only(POST=("rectification", "report")),
+    "rectification:liaison-measure-new": only(POST=("rectification", "report")),
+    "rectification:liaison-plan": only(POST=("rectification", "report")),
+    "rectification:liaison-submit": only(POST=("rectification", "report")),
+    "rectification:liaison-update": only(POST=("rectification", "report")),
     "rectification:board": ("public_page", "view"),
     "rectification:issue": ("public_page", "view"),
     "rectification:feed": ("public_page", "view"),
     # published attachments are public; others 404 unless the rule in the view admits
     "rectification:file": ("public_page", "view"),
     "rectification:thumb": ("public_page", "view"),
-    # DRF views of the rectification app (their own token/session auth; the middleware
-    # leaves DRF views to DRF, the matrix test checks them like every route)
-    "rectification:api-issue": ("rectification_api", "read"),
-    "rectification:api-update-create": ("rectification_api", "report"),
-    # REST API /api/v1/ (GET; the views read the same rows through MatrixPermission)
-    "api:campaign-list": ("campaign", "view"),
-    "api:campaign-detail": ("campaign", "view"),
-    "api:batch-list": ("campaign", "view"),
-    "api:batch-detail": ("campaign", "view"),
-    "api:department-list": ("campaign", "view"),
-    "api:department-detail": ("campaign", "view"),
-    "api:vote-list": ("selection_vote", "manage"),
-    "api:vote-detail": ("selection_vote", "manage"),
-    "api:suggestion-list": ("suggestion", "view"),
-    "api:suggestion-detail": ("suggestion", "view"),
-    "api:key-issue-list": ("key_issue", "view"),
-    "api:key-issue-detail": ("key_issue", "view"),
-    "api:score-sheet-list": ("scoring", "view"),
-    "api:score-sheet-detail": ("scoring", "view"),
-    "api:hotline-import-list": ("hotline_import", "change"),
-    "api:hotline-import-detail": ("hotline_import", "view"),
-    "api:public-campaign-list": ("public_page", "view"),
-    "api:public-campaign-detail": ("public_page", "view"),
-    "api:public-scores": ("score_sheet", "public"),
-    "api:schema": ("public_page", "view"),
-    "api:docs": ("public_page", "view"),
+    # REST API /api/v1/ (the views read the same rows through MatrixPermission; a method a
+    # route does not list answers 405)
+    "api:campaign-list": only(GET=CAMPAIGN),
+    "api:campaign-detail": only(GET=CAMPAIGN),
+    "api:batch-list": only(GET=CAMPAIGN),
+    "api:batch-detail": only(GET=CAMPAIGN),
+    "api:department-list": only(GET=CAMPAIGN),
+    "api:department-detail": only(GET=CAMPAIGN),
+    "api:vote-list": only(GET=("selection_vote", "manage")),
+    "api:vote-detail": only(GET=("selection_vote", "manage")),
+    "api:suggestion-list": only(GET=("suggestion", "view")),
+    "api:suggestion-detail": only(GET=("suggestion", "view")),
+    "api:key-issue-list": only(GET=("key_issue", "view")),
+    "api:key-issue-detail": only(GET=("key_issue", "view")),
+    "api:score-sheet-list": only(GET=("scoring", "view")),
+    "api:score-sheet-detail": only(GET=("scoring", "view")),
+    "api:hotline-import-list": only(
+        GET=("hotline_import", "view"), POST=("hotline_import", "change")
+    ),
+    "api:hotline-import-detail": only(GET=("hotline_import", "view")),
+    "api:hotline-record-list": only(GET=("hotline_records", "view")),
+    "api:hotline-record-detail": only(GET=("hotline_records", "view")),
+    "api:hotline-aggregate-list": only(GET=("hotline_analytics", "view")),
+    # rectification: liaisons report (own department), staff review
+    "api:plan-list": only(GET=RECT_READ, POST=RECT_REPORT),
+    "api:plan-detail": only(GET=RECT_READ, PATCH=RECT_REPORT),
+    "api:plan-submit": only(POST=RECT_REPORT),
+    "api:plan-publish": only(POST=RECT_REVIEW),
+    "api:measure-list": only(GET=RECT_READ, POST=RECT_REPORT),
+    "api:measure-detail": only(GET=RECT_READ, PATCH=RECT_REPORT),
+    "api:measure-done": only(POST=RECT_REPORT),
+    "api:measure-close": only(POST=RECT_REVIEW),
+    "api:progress-update-list": only(GET=RECT_READ, POST=RECT_REPORT),
+    "api:progress-update-detail": only(GET=RECT_READ),
+    "api:progress-update-publish": only(POST=RECT_REVIEW),
+    "api:progress-update-return": only(POST=RECT_REVIEW),
+    "api:public-campaign-list": only(GET=PUBLIC),
+    "api:public-campaign-detail": only(GET=PUBLIC),
+    "api:public-progress-list": only(GET=PUBLIC),
+    "api:public-progress-detail": only(GET=PUBLIC),
+    "api:public-scores": only(GET=("score_sheet", "public")),
+    "api:schema": only(GET=PUBLIC),
+    "api:docs": only(GET=PUBLIC),
+    # Django admin: everything under /admin/ takes NAMESPACE_GATES["admin"], except its
+    # login page (open, like ours)
+    "admin:login": ("session", "login"),
+    "admin:autocomplete": only(GET=ADMIN_SITE),
+    "admin:jsi18n": only(GET=ADMIN_SITE),
+    "admin:password_change_done": only(GET=ADMIN_SITE),
 }
 
-# Namespaces gated elsewhere: Django's admin (is_staff + model permissions) and the API,
-# whose views check the matrix themselves after token or session authentication.
-DELEGATED_NAMESPACES = ("admin",)
+# The Django admin: the matrix gates it as a whole (MatrixMiddleware), and Django's own
+# is_staff and model permissions come on top, as object rules do elsewhere.
+NAMESPACE_GATES: dict[str, Gate] = {"admin": ADMIN_SITE}
 
 
 def role_of(user) -> str:
@@ -236,7 +282,39 @@ def allows(role: str, resource: str, action: str) -> bool:
     return role in MATRIX[resource, action]
 
 
-def roles_for_route(route: str) -> frozenset[str] | None:
-    """The roles a named route admits, or None when the route is not in the matrix."""
+def _entry(route: str) -> Gate | dict[str, Gate] | None:
     entry = ROUTES.get(route)
-    return None if entry is None else MATRIX[entry]
+    if entry is None and ":" in route:
+        entry = NAMESPACE_GATES.get(route.split(":", 1)[0])
+    return entry
+
+
+def declared_methods(route: str) -> tuple[str, ...] | None:
+    """The methods a route serves, as the matrix declares them; None: not in the matrix."""
+    entry = _entry(route)
+    if entry is None:
+        return None
+    return tuple(entry) if isinstance(entry, dict) else PAGE_METHODS
+
+
+def gate(route: str, method: str) -> Gate | None:
+    """The gate of a route for a method (HEAD and OPTIONS read like GET); None when the
+    route does not serve the method."""
+    entry = _entry(route)
+    if not isinstance(entry, dict):
+        return entry
+    method = "GET" if method in ("HEAD", "OPTIONS") else method
+    return entry.get(method)
+
+
+def roles_for_route(route: str, method: str | None = None) -> frozenset[str] | None:
+    """The roles a named route admits (for one method, or for any it serves), or None when
+    the route is not in the matrix."""
+    entry = _entry(route)
+    if entry is None:
+        return None
+    if method is not None:
+        found = gate(route, method)
+        return frozenset() if found is None else MATRIX[found]
+    gates = entry.values() if isinstance(entry, dict) else [entry]
+    return frozenset().union(*(MATRIX[g] for g in gates))

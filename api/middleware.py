@@ -9,8 +9,9 @@ import logging
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 
-from .matrix import ANONYMOUS, DELEGATED_NAMESPACES, role_of, roles_for_route
+from .matrix import ANONYMOUS, declared_methods, role_of, roles_for_route
 
 logger = logging.getLogger(__name__)
 
@@ -24,16 +25,19 @@ class MatrixMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or (match.namespaces and match.namespaces[0] in DELEGATED_NAMESPACES):
+        if match is None:
             return None
         if getattr(view_func, "cls", None) is not None:
             # DRF views authenticate tokens themselves (after this middleware) and check
             # the matrix with MatrixPermission or their own role checks.
             return None
-        allowed = roles_for_route(match.view_name)
-        if allowed is None:
+        methods = declared_methods(match.view_name)
+        if methods is None:
             logger.error("route %s is not in the permission matrix: refused", match.view_name)
             raise PermissionDenied("此页面尚未登记访问权限。")
+        allowed = roles_for_route(match.view_name, request.method)
+        if not allowed and request.method not in ("HEAD", "OPTIONS", *methods):
+            return HttpResponseNotAllowed(methods)
         role = role_of(request.user)
         if role in allowed:
             return None

@@ -22,6 +22,9 @@ class Scope(models.TextChoices):
     SCORES_READ = "scores:read", "读取测评结果"
     HOTLINE_READ = "hotline:read", "读取热线导入批次与统计"
     HOTLINE_WRITE = "hotline:write", "推送热线工单文件"
+    HOTLINE_RECORDS_READ = "hotline_records:read", "读取热线工单明细（工作人员）"
+    RECTIFICATION_READ = "rectification:read", "读取整改方案、措施和进展"
+    RECTIFICATION_WRITE = "rectification:write", "报送或审核整改方案、措施和进展"
 
 
 def token_hash(key: str) -> str:

@@ -10,27 +10,41 @@ from .models import ApiClient
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class MatrixPermission(permissions.BasePermission):
-    """A view declares `matrix = {"read": (resource, action), "write": (resource, action)}`
-    and `scopes = {"read": scope, "write": scope}`."""
+def gate_for(request, view) -> tuple[str, tuple[str, str], str | None]:
+    """(kind, matrix row, scope) for this request. A view declares
+    `matrix = {"read": (resource, action), "write": (resource, action)}` and
+    `scopes = {"read": scope, "write": scope}`; an extra action (`publish`, `close`…) may
+    name its own row and scope under its action name, e.g. staff review on an endpoint
+    liaisons write to."""
+    kind = "read" if request.method in READ_METHODS else "write"
+    action = getattr(view, "action", None)
+    scopes = getattr(view, "scopes", {})
+    if kind == "write" and action in view.matrix:
+        return action, view.matrix[action], scopes.get(action)
+    if kind not in view.matrix:
+        # A read-only endpoint: gate by its read row, then DRF answers 405.
+        return "read", view.matrix["read"], scopes.get("read")
+    return kind, view.matrix[kind], scopes.get(kind)
 
+
+class MatrixPermission(permissions.BasePermission):
     message = "您的角色无权访问此接口。"
 
     def has_permission(self, request, view) -> bool:
-        kind = "read" if request.method in READ_METHODS else "write"
-        if kind not in view.matrix:
-            # A read-only endpoint: gate by its read row, then DRF answers 405.
-            return allows(role_of(request.user), *view.matrix["read"])
-        if not allows(role_of(request.user), *view.matrix[kind]):
+        _kind, row, scope = gate_for(request, view)
+        if not allows(role_of(request.user), *row):
             return False
-        if isinstance(request.auth, ApiClient) and not getattr(view, "public", False):
-            scope = view.scopes.get(kind)
-            if scope is None or not request.auth.has_scope(scope):
-                self.message = f"令牌缺少权限范围：{scope}"
-                return False
+        # Every token request passes a scope check, whatever the method (a write to a
+        # read-only endpoint included): only public endpoints are open without one.
+        token = isinstance(request.auth, ApiClient) and not getattr(view, "public", False)
+        if token and (scope is None or not request.auth.has_scope(scope)):
+            self.message = f"令牌缺少权限范围：{scope}"
+            return False
         return True
 
     def has_object_permission(self, request, view, obj) -> bool:
-        """The object rules of api/rules.py (django-rules), when the view names one."""
-        perm = getattr(view, "object_perm", None)
+        """The object rules of api/rules.py (django-rules), when the view names one:
+        `object_perm` for reads, `object_perms = {kind: perm}` for writes."""
+        kind, _row, _scope = gate_for(request, view)
+        perm = getattr(view, "object_perms", {}).get(kind) or getattr(view, "object_perm", None)
         return perm is None or request.user.has_perm(perm, obj)

@@ -68,6 +68,48 @@ def is_own_participation(user, participation) -> bool:
     return participation is not None and participation.member_id == user.id
 
 
+def _key_issue_department(obj):
+    """The evaluated department of a plan, measure or progress update."""
+    plan = getattr(obj, "plan", obj)
+    key_issue = getattr(plan, "key_issue", None)
+    return getattr(key_issue, "department", None)
+
+
+@rules.predicate
+def is_liaison_of_rectification_department(user, obj) -> bool:
+    """A liaison's own department's plan, measure or update: never another's."""
+    return is_liaison_of_department(user, _key_issue_department(obj))
+
+
+@rules.predicate
+def is_staff_of_rectification_committee(user, obj) -> bool:
+    department = _key_issue_department(obj)
+    return (
+        user.role == Role.STAFF
+        and department is not None
+        and is_committee_member_of_campaign(user, department.campaign)
+    )
+
+
+@rules.predicate
+def is_staff_of_records_department(user, record) -> bool:
+    """Staff read tickets of departments their committee evaluates."""
+    from campaigns.models import EvaluatedDepartment
+
+    return (
+        user.role == Role.STAFF
+        and record.department_id is not None
+        and EvaluatedDepartment.objects.filter(
+            department_id=record.department_id, campaign__organizer_id=user.organizer_id
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_staff_or_admin(user) -> bool:
+    return user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN)
+
+
 rules.add_perm("campaigns.view_campaign", is_admin | is_committee_member_of_campaign)
 rules.add_perm("campaigns.view_batch", is_admin | is_staff_of_objects_committee)
 rules.add_perm("campaigns.view_evaluateddepartment", is_admin | is_staff_of_objects_committee)
@@ -82,3 +124,18 @@ rules.add_perm(
 )
 rules.add_perm("scoring.view_scoresheet", is_admin | is_staff_of_objects_committee)
 rules.add_perm("scoring.view_committeeparticipation", is_own_participation)
+
+# Rectification: staff (their committee) and admins review; a liaison reads and writes their
+# own department's plan, measures and updates, through the same services as the pages.
+_rectification_reader = (
+    is_admin | is_staff_of_rectification_committee | is_liaison_of_rectification_department
+)
+_rectification_reviewer = is_admin | is_staff_of_rectification_committee
+for _model in ("plan", "measure", "progressupdate"):
+    rules.add_perm(f"rectification.view_{_model}", _rectification_reader)
+    rules.add_perm(f"rectification.report_{_model}", is_liaison_of_rectification_department)
+    rules.add_perm(f"rectification.review_{_model}", _rectification_reviewer)
+# Hotline tickets: staff of a committee evaluating the department, and admins. The caller
+# hash (a keyed hash, never a number) only ever goes to staff and admins.
+rules.add_perm("hotline.view_hotlinerecord", is_admin | is_staff_of_records_department)
+rules.add_perm("hotline.view_caller_hash", is_staff_or_admin)

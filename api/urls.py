@@ -17,7 +17,17 @@ router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("key-issues", views.KeyIssueViewSet, basename="key-issue")
 router.register("score-sheets", views.ScoreSheetViewSet, basename="score-sheet")
 router.register("hotline/imports", views.HotlineImportViewSet, basename="hotline-import")
+router.register("hotline/records", views.HotlineRecordViewSet, basename="hotline-record")
+router.register("hotline/aggregates", views.HotlineAggregateViewSet, basename="hotline-aggregate")
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("measures", views.MeasureViewSet, basename="measure")
+router.register("progress-updates", views.ProgressUpdateViewSet, basename="progress-update")
 router.register("public/campaigns", views.PublicCampaignViewSet, basename="public-campaign")
+router.register(
+    r"public/campaigns/(?P<slug>[-a-zA-Z0-9_]+)/progress",
+    views.PublicProgressViewSet,
+    basename="public-progress",
+)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

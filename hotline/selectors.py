@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet, Sum
 from departments.models import Department
 from scoring.formulas import HotlineResult, ScoringSettings, hotline_component
 
-from .models import DailyStat, ImportBatch, MonthlyStat
+from .models import DailyStat, HotlineRecord, ImportBatch, MonthlyStat
 
 
 def year_earlier(day: dt.date) -> dt.date:
@@ -353,3 +353,28 @@ def key_issue_trend(*, department_id: int, categories: list[str], start: dt.date
         "rate": [None for _ in trend["months"]],
     }
     return trend
+
+
+# ------------------------------------------------------------------- /api/v1/ reads
+def records_for_departments(*, department_ids: QuerySet | None) -> QuerySet[HotlineRecord]:
+    """Raw tickets for the staff API: of the given departments, or all (None: admins)."""
+    qs = HotlineRecord.objects.select_related("source", "department")
+    return qs if department_ids is None else qs.filter(department_id__in=department_ids)
+
+
+def monthly_totals(*, department_ids: QuerySet | None) -> QuerySet:
+    """Per department x month, from MonthlyStat (never the records): volume and rating
+    counts, as dict rows; `satisfaction_rate` turns the counts into the rate."""
+    qs = MonthlyStat.objects.all()
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    return (
+        qs.order_by()
+        .values("department_id", "department__name", "department__slug", "month")
+        .annotate(
+            total=Sum("total"),
+            satisfied=Sum("satisfied"),
+            basic=Sum("basic"),
+            dissatisfied=Sum("dissatisfied"),
+        )
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, EvaluatedDepartment
 from pingyi.accounts.models import Role
+from pingyi.audit import audited_update
 
 from .importing import DATE_FORMATS, ParsedRow, lookup
 from .models import (
@@ -223,7 +224,7 @@ def suggestions_assign(
     *, campaign: Campaign, ids: Iterable[int], department: EvaluatedDepartment | None, actor
 ) -> int:
     _check_department(campaign, department)
-    return _scoped(campaign, ids).update(department=department)
+    return audited_update(_scoped(campaign, ids), actor=actor, department=department)
 
 
 @transaction.atomic
@@ -243,16 +244,15 @@ def suggestions_tag(*, campaign: Campaign, ids: Iterable[int], name: str, actor)
 @transaction.atomic
 def suggestions_mark_spam(*, campaign: Campaign, ids: Iterable[int], actor) -> int:
     """Spam leaves its theme, so theme counts only ever count real voices."""
-    return _scoped(campaign, ids).update(status=Suggestion.Status.SPAM, theme=None)
+    return audited_update(
+        _scoped(campaign, ids), actor=actor, status=Suggestion.Status.SPAM, theme=None
+    )
 
 
 @transaction.atomic
 def suggestions_restore(*, campaign: Campaign, ids: Iterable[int], actor) -> int:
-    return (
-        _scoped(campaign, ids)
-        .filter(status=Suggestion.Status.SPAM)
-        .update(status=Suggestion.Status.RECEIVED)
-    )
+    spam = _scoped(campaign, ids).filter(status=Suggestion.Status.SPAM)
+    return audited_update(spam, actor=actor, status=Suggestion.Status.RECEIVED)
 
 
 @transaction.atomic
@@ -290,19 +290,19 @@ def suggestions_merge(
         )
     elif theme.campaign_id != campaign.id:
         raise ValidationError("该主题不在这次评议中")
-    Suggestion.objects.filter(id__in=[s.id for s in suggestions]).update(
-        theme=theme, status=Suggestion.Status.MERGED
+    audited_update(
+        Suggestion.objects.filter(id__in=[s.id for s in suggestions]),
+        actor=actor,
+        theme=theme,
+        status=Suggestion.Status.MERGED,
     )
     return theme
 
 
 @transaction.atomic
 def suggestions_unmerge(*, campaign: Campaign, ids: Iterable[int], actor) -> int:
-    return (
-        _scoped(campaign, ids)
-        .filter(status=Suggestion.Status.MERGED)
-        .update(theme=None, status=Suggestion.Status.RECEIVED)
-    )
+    merged = _scoped(campaign, ids).filter(status=Suggestion.Status.MERGED)
+    return audited_update(merged, actor=actor, theme=None, status=Suggestion.Status.RECEIVED)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subqu
 from django.http import Http404
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from campaigns.selectors import campaigns_for_user
 from issues.models import KeyIssue
 from pingyi.accounts.models import Role
 
@@ -368,3 +369,64 @@ def issue_history(*, issue: KeyIssue) -> list[tuple[Event, str]]:
     """The append-only record of one issue, oldest first, with Chinese action names."""
     events = Event.objects.filter(key_issue=issue).select_related("actor").order_by("at", "id")
     return [(e, ACTION_LABELS.get(e.action, e.action)) for e in events]
+
+
+# ------------------------------------------------------------------- /api/v1/ reads
+def plans_for_user(*, user) -> QuerySet[Plan]:
+    """Plans a user may read: a liaison's own department's, or those of the campaigns
+    staff manage (campaigns_for_user). Everyone else: none."""
+    qs = Plan.objects.filter(key_issue__status=KeyIssue.Status.CONFIRMED)
+    if user.is_authenticated and user.role == Role.LIAISON:
+        return qs.filter(key_issue__in=key_issues_for_liaison(user=user))
+    if user.is_authenticated and user.role in (Role.STAFF, Role.ADMIN):
+        return qs.filter(key_issue__department__campaign__in=campaigns_for_user(user=user))
+    return qs.none()
+
+
+def plans_with_context(*, user) -> QuerySet[Plan]:
+    last = PlanVersion.objects.filter(plan=OuterRef("pk")).order_by("-number")
+    return (
+        plans_for_user(user=user)
+        .select_related("key_issue__department__department", "key_issue__department__campaign")
+        .annotate(published_version=Subquery(last.values("number")[:1]))
+    )
+
+
+def measures_for_user(*, user) -> QuerySet[Measure]:
+    return Measure.objects.filter(plan__in=plans_for_user(user=user)).select_related(
+        "plan__key_issue__department__department", "plan__key_issue__department__campaign"
+    )
+
+
+def updates_for_user(*, user) -> QuerySet[ProgressUpdate]:
+    return (
+        ProgressUpdate.objects.filter(plan__in=plans_for_user(user=user))
+        .select_related(
+            "plan__key_issue__department__department", "plan__key_issue__department__campaign"
+        )
+        .prefetch_related("values", "attachments")
+    )
+
+
+def public_progress_issues(*, campaign: Campaign) -> QuerySet[KeyIssue]:
+    """Key issues of a campaign with a published commitment, with what `issue_progress`
+    needs prefetched, and their published updates (newest first) in `published_updates`."""
+    published = (
+        _published_updates()
+        .order_by("-published_at", "-id")
+        .prefetch_related("values__measure", "attachments")
+    )
+    return (
+        _issue_queryset()
+        .filter(department__campaign=campaign)
+        .filter(Exists(PlanVersion.objects.filter(plan__key_issue=OuterRef("pk"))))
+        .prefetch_related(Prefetch("plan__updates", queryset=published, to_attr="published"))
+        .order_by("department__batch__number", "department__position", "position", "id")
+    )
+
+
+def issue_progress(*, issue: KeyIssue, today: dt.date) -> IssueProgress:
+    """The public progress of an issue from `public_progress_issues`."""
+    progress = _progress(issue, today)
+    progress.updates = list(getattr(issue.plan, "published", []))
+    return progress

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, views
+from . import views
 from .feeds import PublishedUpdatesFeed
 
 app_name = "rectification"
@@ -58,12 +58,5 @@ urlpatterns = [
         f"{STAFF}<int:pk>/rebound/<int:rebound>/resolve/",
         views.staff_resolve,
         name="staff-resolve",
-    ),
-    # API
-    path("api/rectification/issues/<int:pk>/", apis.issue_detail, name="api-issue"),
-    path(
-        "api/rectification/issues/<int:pk>/updates/",
-        apis.update_create,
-        name="api-update-create",
     ),
 ]

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pingyi.accounts.models import Role, User
+from pingyi.audit import audited_bulk_create, audited_bulk_update, audited_update
 
 from ..models import (
     Ballot,
@@ -51,9 +52,12 @@ def _open_session(*, batch: Batch, actor, slots: int, candidates, members, round
         opened_by=actor,
         eligible_count=len({m.pk for m in members}),
     )
-    VoteCandidate.objects.bulk_create(
-        VoteCandidate(session=session, department_id=dept_id, position=n, reason=reason)
-        for n, (dept_id, reason) in enumerate(candidates, start=1)
+    audited_bulk_create(
+        (
+            VoteCandidate(session=session, department_id=dept_id, position=n, reason=reason)
+            for n, (dept_id, reason) in enumerate(candidates, start=1)
+        ),
+        actor=actor,
     )
     VoteEligibility.objects.bulk_create(
         VoteEligibility(session=session, member=m) for m in {m.pk: m for m in members}.values()
@@ -185,7 +189,7 @@ def vote_close(*, session: VoteSession, actor) -> VoteSession:
     for candidate in candidates:
         candidate.votes = result.votes[candidate.pk]
         candidate.outcome = outcome.get(candidate.pk, Outcome.NOT_SELECTED)
-    VoteCandidate.objects.bulk_update(candidates, ["votes", "outcome"])
+    audited_bulk_update(candidates, ["votes", "outcome"], actor=actor)
     session.state = VoteSession.State.CLOSED
     session.closed_by, session.closed_at = actor, timezone.now()
     session.ballots_cast = result.ballots_cast
@@ -232,8 +236,12 @@ def vote_publish(*, session: VoteSession, actor) -> VoteSession:
     if taken:
         raise ValidationError(f"{'、'.join(sorted(taken))}已是本次评议其他批次的被评议部门。")
     now = timezone.now()
-    batch.vote_sessions.filter(state=VoteSession.State.CLOSED).update(
-        state=VoteSession.State.PUBLISHED, published_by=actor, published_at=now
+    audited_update(
+        batch.vote_sessions.filter(state=VoteSession.State.CLOSED),
+        actor=actor,
+        state=VoteSession.State.PUBLISHED,
+        published_by=actor,
+        published_at=now,
     )
     EvaluatedDepartment.objects.filter(batch=batch).exclude(
         department_id__in=[c.department_id for c in selected]

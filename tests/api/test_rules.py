@@ -53,3 +53,24 @@ def test_api_detail_applies_the_object_rule():
     assert api.get(f"/api/v1/campaigns/{campaign.slug}/").status_code == 404
     api.force_authenticate(staff)
     assert api.get(f"/api/v1/campaigns/{campaign.slug}/").status_code == 200
+
+
+def test_rectification_rules_own_department_writes_committee_staff_review():
+    from tests.rectification.factories import MeasureFactory
+
+    measure = MeasureFactory()
+    plan = measure.plan
+    ev = plan.key_issue.department
+    own, other = LiaisonFactory(department=ev.department), LiaisonFactory()
+    staff, outsider = StaffFactory(organizer=ev.campaign.organizer), StaffFactory()
+
+    for obj, model in ((plan, "plan"), (measure, "measure")):
+        assert own.has_perm(f"rectification.view_{model}", obj)
+        assert own.has_perm(f"rectification.report_{model}", obj)
+        assert not own.has_perm(f"rectification.review_{model}", obj)
+        assert not other.has_perm(f"rectification.view_{model}", obj)
+        assert not other.has_perm(f"rectification.report_{model}", obj)
+        assert staff.has_perm(f"rectification.review_{model}", obj)
+        assert not staff.has_perm(f"rectification.report_{model}", obj)
+        assert not outsider.has_perm(f"rectification.view_{model}", obj)
+        assert AdminFactory().has_perm(f"rectification.review_{model}", obj)

@@ -18,8 +18,12 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.models import ApiClient, Scope
+from rectification import services
 from scoring.services.sheets import sheet_recompute
+from tests.api.test_hotline_data_api import tickets
+from tests.factories import LiaisonFactory
 from tests.issues.factories import ConfirmedKeyIssueFactory, SuggestionFactory
+from tests.rectification.factories import MeasureFactory, PlanFactory
 from tests.scoring.factories import campaign_with_batch
 
 # No server errors, and every response (status, content type, headers, body) as the schema
@@ -38,7 +42,18 @@ CHECKS = [
 @pytest.fixture
 def seeded(db):
     staff, campaign, batch, evaluated = campaign_with_batch(2)
-    ConfirmedKeyIssueFactory(department=evaluated[0])
+    issue = ConfirmedKeyIssueFactory(department=evaluated[0])
+    # a published plan with a measure, a pending and a published update, and tickets with
+    # their aggregates, so the rectification and hotline endpoints answer with data
+    liaison = LiaisonFactory(department=evaluated[0].department)
+    plan = PlanFactory(key_issue=issue)
+    MeasureFactory(plan=plan, target_value=10, target_unit="处")
+    services.plan_submit(plan=plan, actor=liaison)
+    services.plan_publish(plan=plan, actor=staff)
+    shown = services.update_create(plan=plan, actor=liaison, text="已公开", percent=30)
+    services.update_publish(update=shown, actor=staff)
+    services.update_create(plan=plan, actor=liaison, text="待审核", percent=40)
+    tickets(evaluated[0].department, 4)
     SuggestionFactory(campaign=campaign, text='=HYPERLINK("http://x","y")')
     sheet = sheet_recompute(campaign=campaign, actor=staff)
     sheet.published_at = timezone.now()

@@ -28,7 +28,8 @@ def test_liaison_sees_own_issue(client, published_plan):
     client.force_login(published_plan.liaison)
     pk = published_plan.key_issue_id
     assert client.get(reverse("rectification:liaison-issue", args=[pk])).status_code == 200
-    assert client.get(reverse("rectification:api-issue", args=[pk])).status_code == 200
+    plan = published_plan.pk
+    assert client.get(reverse("api:plan-detail", args=[plan])).status_code == 200
 
 
 def test_liaison_of_another_department_cannot_read(client, published_plan, other_liaison):
@@ -36,7 +37,7 @@ def test_liaison_of_another_department_cannot_read(client, published_plan, other
     pk = published_plan.key_issue_id
 
     assert client.get(reverse("rectification:liaison-issue", args=[pk])).status_code == 404
-    assert client.get(reverse("rectification:api-issue", args=[pk])).status_code == 404
+    assert client.get(reverse("api:plan-detail", args=[published_plan.pk])).status_code == 404
     page = client.get(reverse("rectification:liaison"))
     assert published_plan.key_issue.title not in page.content.decode()
 
@@ -81,8 +82,8 @@ def test_liaison_of_another_department_cannot_write(client, published_plan, othe
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
     api = client.post(
-        reverse("rectification:api-update-create", args=[pk]),
-        {"text": "进展", "percent": 50},
+        reverse("api:progress-update-list"),
+        {"plan": plan.pk, "text": "进展", "percent": 50},
         content_type="application/json",
     )
     assert api.status_code == 404
@@ -107,7 +108,7 @@ def test_staff_of_another_committee_cannot_see_the_campaign(client, published_pl
     slug = published_plan.key_issue.department.campaign.slug
     url = reverse("rectification:staff-issue", args=[slug, published_plan.key_issue_id])
     assert client.get(url).status_code == 404
-    api = reverse("rectification:api-issue", args=[published_plan.key_issue_id])
+    api = reverse("api:plan-detail", args=[published_plan.pk])
     assert client.get(api).status_code == 404
 
 
@@ -115,7 +116,7 @@ def test_staff_of_another_committee_cannot_see_the_campaign(client, published_pl
 def test_api_refuses_other_roles(client, published_plan, factory):
     if factory:
         client.force_login(factory())
-    url = reverse("rectification:api-issue", args=[published_plan.key_issue_id])
+    url = reverse("api:plan-detail", args=[published_plan.pk])
     assert client.get(url).status_code in (401, 403)
 
 
@@ -123,8 +124,13 @@ def test_liaison_posts_an_update_through_the_api(client, published_plan):
     client.force_login(published_plan.liaison)
     measure = published_plan.measures.get(target_value__isnull=False)
     response = client.post(
-        reverse("rectification:api-update-create", args=[published_plan.key_issue_id]),
-        {"text": "已有200所小学开展课后服务", "percent": 40, "values": {str(measure.pk): 200}},
+        reverse("api:progress-update-list"),
+        {
+            "plan": published_plan.pk,
+            "text": "已有200所小学开展课后服务",
+            "percent": 40,
+            "values": {str(measure.pk): 200},
+        },
         content_type="application/json",
     )
     assert response.status_code == 201

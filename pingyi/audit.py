@@ -1,0 +1,132 @@
+"""Audit entries for bulk writes.
+
+QuerySet.update(), bulk_update() and bulk_create() send no signals, so django-auditlog never
+sees them. Services that change audited rows (api/audit.py AUDITED) in bulk go through these
+instead: the entries a save() would write (before/after as auditlog diffs them, actor,
+address, correlation id), with one SELECT, one write and one INSERT of entries per chunk of
+rows rather than queries per row."""
+
+from __future__ import annotations
+
+import copy
+
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_value
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils.encoding import smart_str
+
+CHUNK = 2000
+
+
+def _context() -> dict:
+    try:
+        return auditlog_value.get()
+    except LookupError:
+        return {}
+
+
+def _entries(pairs, *, action: int, actor, fields=None) -> list[LogEntry]:
+    """LogEntry rows for (old, new) instance pairs that differ (old None: created)."""
+    context = _context()
+    actor = actor if actor is not None else context.get("actor")
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    cid = get_cid()
+    entries = []
+    for old, new in pairs:
+        changes = model_instance_diff(
+            old,
+            new,
+            fields_to_check=fields,
+            use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES,
+        )
+        if not changes:
+            continue
+        pk = new.pk
+        entries.append(
+            LogEntry(
+                content_type=ContentType.objects.get_for_model(new),
+                object_pk=str(pk),
+                object_id=pk if isinstance(pk, int) else None,
+                object_repr=smart_str(new),
+                action=action,
+                changes=changes,
+                actor=actor,
+                actor_email=getattr(actor, "email", None) if actor else None,
+                remote_addr=context.get("remote_addr"),
+                remote_port=context.get("remote_port"),
+                cid=cid,
+            )
+        )
+    return entries
+
+
+@transaction.atomic
+def audited_update(queryset: QuerySet, *, actor, **values) -> int:
+    """`queryset.update(**values)` with an audit entry per changed row. Values must be
+    plain values or model instances (an F() expression has no 'after' to record). Call it
+    within the service's transaction: the rows are locked while read, so 'before' is true."""
+    model = queryset.model
+    if not auditlog.contains(model):
+        return queryset.update(**values)
+    fields = [model._meta.get_field(name).name for name in values]
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    updated = 0
+    for start in range(0, len(pks), CHUNK):
+        chunk = pks[start : start + CHUNK]
+        olds = list(model.objects.select_for_update().filter(pk__in=chunk))
+        updated += model.objects.filter(pk__in=chunk).update(**values)
+        pairs = []
+        for old in olds:
+            new = copy.copy(old)
+            for name, value in values.items():
+                field = model._meta.get_field(name)
+                if field.is_relation and isinstance(value, Model):
+                    value = value.pk
+                setattr(new, field.attname, value)
+            pairs.append((old, new))
+        LogEntry.objects.bulk_create(
+            _entries(pairs, action=LogEntry.Action.UPDATE, actor=actor, fields=fields)
+        )
+    return updated
+
+
+@transaction.atomic
+def audited_bulk_update(objs: list[Model], fields: list[str], *, actor) -> int:
+    """`Model.objects.bulk_update(objs, fields)` with an audit entry per changed row."""
+    if not objs:
+        return 0
+    model = type(objs[0])
+    if not auditlog.contains(model):
+        return model.objects.bulk_update(objs, fields)
+    updated = 0
+    for start in range(0, len(objs), CHUNK):
+        chunk = objs[start : start + CHUNK]
+        olds = model.objects.select_for_update().in_bulk([o.pk for o in chunk])
+        updated += model.objects.bulk_update(chunk, fields)
+        pairs = [(olds[o.pk], o) for o in chunk if o.pk in olds]
+        LogEntry.objects.bulk_create(
+            _entries(pairs, action=LogEntry.Action.UPDATE, actor=actor, fields=fields)
+        )
+    return updated
+
+
+@transaction.atomic
+def audited_bulk_create(objs, *, actor) -> list[Model]:
+    """`Model.objects.bulk_create(objs)` with a 'created' audit entry per row (the
+    database must return the new primary keys: PostgreSQL and SQLite do)."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    model = type(objs[0])
+    created = model.objects.bulk_create(objs, batch_size=CHUNK)
+    if auditlog.contains(model):
+        pairs = [(None, obj) for obj in created]
+        entries = _entries(pairs, action=LogEntry.Action.CREATE, actor=actor)
+        LogEntry.objects.bulk_create(entries, batch_size=CHUNK)
+    return created
