@@ -16,6 +16,7 @@ No Django imports: runs in the importer's producer thread.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -108,6 +109,31 @@ def _valid_clock(text: str) -> bool:
     return int(parts[0]) < 24 and int(parts[1]) < 60 and (len(parts) == 2 or int(parts[2]) < 60)
 
 
+_DATE_ONLY: Final = re.compile(r"\d{4}(?:[-/.]|年)\d\d?(?:[-/.]|月)\d\d?日?")
+_CLOCK: Final = re.compile(r"(\d\d?):(\d\d?)(?::(\d\d?))?")
+
+
+def _date_only(text: str) -> str | None:
+    """`YYYY-MM-DD` for a date written without a time in a form parse_time accepts."""
+    if not _DATE_ONLY.fullmatch(text):
+        return None
+    try:
+        return parse_time(text, CHINA).date().isoformat()
+    except RowError:
+        return None
+
+
+def _clock(text: str) -> str | None:
+    """`HH:MM:SS` for `H:MM` or `H:MM:SS` within a day."""
+    match = _CLOCK.fullmatch(text)
+    if match is None:
+        return None
+    hour, minute, second = int(match[1]), int(match[2]), int(match[3] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}:{second:02d}"
+
+
 class CopyLineParser(RowParser):
     """A RowParser that writes COPY lines directly; see the module docstring."""
 
@@ -135,6 +161,8 @@ class CopyLineParser(RowParser):
         self._categories: dict[str, str] = {}
         self._department_of: dict[str, tuple[str, int | None]] = {}
         self._ratings: dict[str, Any] = {"": None}
+        self._dates: dict[str, str | None] = {}
+        self._clock_texts: dict[str, str | None] = {}
 
     def department_id(self, name: str) -> int | None:
         return self._departments.get(name)
@@ -171,11 +199,32 @@ class CopyLineParser(RowParser):
         return None
 
     def _any_time(self, value: str) -> tuple[str, str]:
-        fast = self._time(value)
+        fast = self._time(value) or self._local_time(value)
         if fast is not None:
             return fast
         parsed = parse_time(value, CHINA)  # raises RowError
         return parsed.isoformat(" "), local_day(parsed).isoformat()
+
+    def _local_time(self, value: str) -> tuple[str, str] | None:
+        """`<date> <H:MM[:SS]>` in any date form of the contract: what Excel writes when it
+        saves date cells as CSV (`2021/3/5 14:22`). The date part and the clock part are
+        each worked out once (the date through parse_time itself), then looked up."""
+        date_text, _, clock_text = value.partition(" ")
+        day = self._dates.get(date_text, _MISSING)
+        if day is _MISSING:
+            if len(self._dates) > _CACHE_LIMIT:
+                self._dates.clear()
+            day = self._dates[date_text] = _date_only(date_text)
+        if day is None:
+            return None
+        clock = self._clock_texts.get(clock_text, _MISSING)
+        if clock is _MISSING:
+            if len(self._clock_texts) > _CACHE_LIMIT:
+                self._clock_texts.clear()
+            clock = self._clock_texts[clock_text] = _clock(clock_text)
+        if clock is None:
+            return None
+        return f"{day} {clock}+08:00", day
 
     def _cached_name(self, value: str) -> str:
         name = self._names.get(value)
