@@ -31,9 +31,12 @@ def stats_refresh(*, cells: dict[int, set[dt.date]], bulk: bool = False) -> None
         if pg
         else "strftime('%%Y-%%m-01', r.received_day)"
     )
-    satisfaction = ", ".join(
-        f"SUM(CASE WHEN r.satisfaction = {code} THEN 1 ELSE 0 END)" for code in (1, 2, 3)
+    # Volume and the count of each rating, named for the GROUPING SETS statement below.
+    counts = "COUNT(*) AS n, " + ", ".join(
+        f"SUM(CASE WHEN r.satisfaction = {code} THEN 1 ELSE 0 END) AS {name}"
+        for code, name in ((1, "satisfied"), (2, "basic"), (3, "dissatisfied"))
     )
+    totals = "n, satisfied, basic, dissatisfied"
     daily, monthly = DailyStat._meta.db_table, MonthlyStat._meta.db_table
     records = HotlineRecord._meta.db_table
     for start in range(0, len(flat), 2000):
@@ -49,7 +52,6 @@ def stats_refresh(*, cells: dict[int, set[dt.date]], bulk: bool = False) -> None
                 f"FROM {records} r JOIN t ON r.department_id = t.d "
                 "AND r.received_day >= t.lo AND r.received_day < t.hi"
             )
-        counts = f"COUNT(*), {satisfaction}"
         # Table names and placeholders only: every value goes through params.
         statements = [
             f"DELETE FROM {daily} WHERE EXISTS (SELECT 1 FROM t WHERE t.d = {daily}.department_id "  # noqa: S608
@@ -60,15 +62,10 @@ def stats_refresh(*, cells: dict[int, set[dt.date]], bulk: bool = False) -> None
         if pg:
             # One pass over the records feeds both tables (GROUPING SETS): the scan is
             # most of the cost of a large refresh.
-            totals = "n, satisfied, basic, dissatisfied"
-            sums = ", ".join(
-                f"SUM(CASE WHEN r.satisfaction = {code} THEN 1 ELSE 0 END) AS {name}"
-                for code, name in ((1, "satisfied"), (2, "basic"), (3, "dissatisfied"))
-            )
             statements.append(
                 f", g AS MATERIALIZED (SELECT r.department_id AS d, r.received_day AS day, "  # noqa: S608
                 f"{month_of} AS month, r.category, r.district, "
-                f"GROUPING(r.received_day) AS monthly, COUNT(*) AS n, {sums} {join} "
+                f"GROUPING(r.received_day) AS monthly, {counts} {join} "
                 "GROUP BY GROUPING SETS ((r.department_id, r.received_day), "
                 f"(r.department_id, {month_of}, r.category, r.district))), "
                 f"days AS (INSERT INTO {daily} (department_id, day, total, satisfied, basic, "

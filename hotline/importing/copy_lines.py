@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from .parsing import (
@@ -44,7 +44,6 @@ _COPY_ESCAPE: Final = str.maketrans(
 # The caches are per file; a column of unique values (a free-text town, say) must not
 # make them grow with the file.
 _CACHE_LIMIT: Final = 100_000
-_MISSING: Final = object()
 
 
 def local_day(value: dt.datetime) -> dt.date:
@@ -134,6 +133,28 @@ def _clock(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}:{second:02d}"
 
 
+def _category(value: str) -> str:
+    text = _cell_text(value)
+    return _normalize_category(text) if text else ""
+
+
+class _Memo(dict):
+    """A value worked out once per distinct key and then looked up (a plain dict lookup on
+    a hit). Per file, and emptied when it reaches _CACHE_LIMIT keys, so a column of unique
+    values (a free-text town, say) cannot make it grow with the file. An exception from
+    `compute` (RowError) reaches the caller and nothing is stored."""
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> Any:
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value
+
+
 class CopyLineParser(RowParser):
     """A RowParser that writes COPY lines directly; see the module docstring."""
 
@@ -155,14 +176,22 @@ class CopyLineParser(RowParser):
         self._departments = departments
         self._prefix = f"{batch_id}\t"
         self._batch_id = batch_id
-        self._days: dict[str, bool] = {}
-        self._clocks: dict[str, bool] = {}
-        self._names: dict[str, str] = {}
-        self._categories: dict[str, str] = {}
-        self._department_of: dict[str, tuple[str, int | None]] = {}
-        self._ratings: dict[str, Any] = {"": None}
-        self._dates: dict[str, str | None] = {}
-        self._clock_texts: dict[str, str | None] = {}
+        self._days = _Memo(_valid_day)
+        self._clocks = _Memo(_valid_clock)
+        self._dates = _Memo(_date_only)
+        self._clock_texts = _Memo(_clock)
+        self._names = _Memo(_name)
+        self._categories = _Memo(_category)
+        self._department_of = _Memo(self._match)
+        self._ratings = _Memo(self._rating)
+
+    def _match(self, raw: str) -> tuple[str, int | None]:
+        name = _name(raw)
+        return name, self._departments.get(name)
+
+    def _rating(self, raw: str) -> str:
+        code = SATISFACTION_CODES[parse_satisfaction(raw, self._satisfaction_map)]
+        return NULL if code is None else str(code)
 
     def department_id(self, name: str) -> int | None:
         return self._departments.get(name)
@@ -177,25 +206,12 @@ class CopyLineParser(RowParser):
         for anything else."""
         n = len(value)
         if n == 19 or n == 16:
-            if value[10] != " ":
-                return None
-            day, clock = value[:10], value[11:]
-            ok = self._days.get(day)
-            if ok is None:
-                ok = self._days[day] = _valid_day(day)
-            valid_clock = self._clocks.get(clock)
-            if valid_clock is None:
-                if len(self._clocks) > _CACHE_LIMIT:
-                    self._clocks.clear()
-                valid_clock = self._clocks[clock] = _valid_clock(clock)
-            if not (ok and valid_clock):
+            day = value[:10]
+            if value[10] != " " or not (self._days[day] and self._clocks[value[11:]]):
                 return None
             return (f"{value}+08:00" if n == 19 else f"{value}:00+08:00"), day
         if n == 10:
-            ok = self._days.get(value)
-            if ok is None:
-                ok = self._days[value] = _valid_day(value)
-            return (f"{value} 00:00:00+08:00", value) if ok else None
+            return (f"{value} 00:00:00+08:00", value) if self._days[value] else None
         return None
 
     def _any_time(self, value: str) -> tuple[str, str]:
@@ -210,29 +226,9 @@ class CopyLineParser(RowParser):
         saves date cells as CSV (`2021/3/5 14:22`). The date part and the clock part are
         each worked out once (the date through parse_time itself), then looked up."""
         date_text, _, clock_text = value.partition(" ")
-        day = self._dates.get(date_text, _MISSING)
-        if day is _MISSING:
-            if len(self._dates) > _CACHE_LIMIT:
-                self._dates.clear()
-            day = self._dates[date_text] = _date_only(date_text)
-        if day is None:
-            return None
-        clock = self._clock_texts.get(clock_text, _MISSING)
-        if clock is _MISSING:
-            if len(self._clock_texts) > _CACHE_LIMIT:
-                self._clock_texts.clear()
-            clock = self._clock_texts[clock_text] = _clock(clock_text)
-        if clock is None:
-            return None
-        return f"{day} {clock}+08:00", day
-
-    def _cached_name(self, value: str) -> str:
-        name = self._names.get(value)
-        if name is None:
-            if len(self._names) > _CACHE_LIMIT:
-                self._names.clear()
-            name = self._names[value] = _name(value)
-        return name
+        day = self._dates[date_text]
+        clock = day and self._clock_texts[clock_text]
+        return (f"{day} {clock}+08:00", day) if clock else None
 
     def line(self, number: int, cells: Sequence[Any]) -> str:
         """One COPY line for a row of text cells (CSV). Raises RowError."""
@@ -266,40 +262,19 @@ class CopyLineParser(RowParser):
         except RowError:
             return self.slow_line(number, cells)
 
-        matched = self._department_of.get(department_raw)
-        if matched is None:
-            if len(self._department_of) > _CACHE_LIMIT:
-                self._department_of.clear()
-            name = _name(department_raw)
-            matched = self._department_of[department_raw] = (name, self._departments.get(name))
-        department, department_id = matched
+        department, department_id = self._department_of[department_raw]
         if not department:
             return self.slow_line(number, cells)
-
-        rating = self._ratings.get(rating_raw, _MISSING)
-        if rating is _MISSING:
-            try:
-                code = SATISFACTION_CODES[parse_satisfaction(rating_raw, self._satisfaction_map)]
-            except RowError:
-                return self.slow_line(number, cells)
-            if len(self._ratings) > _CACHE_LIMIT:
-                self._ratings.clear()
-            rating = self._ratings[rating_raw] = NULL if code is None else str(code)
-        elif rating is None:
-            rating = NULL
-
-        cached = self._categories.get(category)
-        if cached is None:
-            text = _cell_text(category)
-            if len(self._categories) > _CACHE_LIMIT:
-                self._categories.clear()
-            cached = self._categories[category] = _normalize_category(text) if text else ""
+        try:
+            rating = self._ratings[rating_raw]
+        except RowError:
+            return self.slow_line(number, cells)
 
         hashed = caller_hash(phone, self._phone_secret) if self._phone_secret else None
-        name = self._cached_name
+        names = self._names
         texts = _texts(
-            ticket, department, name(request_type), cached, name(district), name(town),
-            name(status), content.strip(),
+            ticket, department, names[request_type], self._categories[category],
+            names[district], names[town], names[status], content.strip(),
         )  # fmt: skip
         return (
             f"{self._prefix}{number}\t{received}\t{day}\t"
