@@ -16,8 +16,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from core.audit import audited_update
 from issues.exports import workbook_bytes
-from pingyi.audit import audited_update
 
 from .models import ApiClient, Scope
 

@@ -3,10 +3,11 @@ from django.apps import AppConfig
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "接口、权限与审计"
+    verbose_name = "接口与客户端"
 
     def ready(self) -> None:
-        from . import rules, schema  # noqa: F401 - registers object rules and the auth scheme
-        from .audit import register_all
+        from core.audit import audit_register
 
-        register_all()
+        from . import schema  # noqa: F401 - registers the auth scheme
+
+        audit_register(self.get_model("ApiClient"), exclude_fields=["key_hash", "last_used_at"])

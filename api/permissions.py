@@ -1,10 +1,11 @@
-"""DRF permission that reads the matrix (api/matrix.py) and, for token clients, scopes."""
+"""DRF permission that reads the matrix (accounts/matrix.py) and, for token clients, scopes."""
 
 from __future__ import annotations
 
 from rest_framework import permissions
 
-from .matrix import allows, role_of
+from accounts.matrix import allows, role_of
+
 from .models import ApiClient
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -21,23 +21,23 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from accounts.matrix import role_of
+from accounts.models import Role
 from campaigns.models import Batch, Campaign, EvaluatedDepartment, VoteCandidate, VoteSession
 from campaigns.selectors import campaign_overviews, campaigns_for_user, public_campaign
+from core.uploads import UnsafeUploadError, check_xlsx_archive
 from hotline import selectors as hotline_selectors
 from hotline.forms import ImportUploadForm
 from hotline.selectors import batches_for_user as hotline_batches
 from hotline.services import import_batch_create
 from hotline.tasks import import_batch_task
 from issues.models import KeyIssue, Suggestion
-from pingyi.accounts.models import Role
-from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
 from rectification import selectors as rectification_selectors
 from rectification import services as rectification_services
 from scoring.models import ScoreRow, ScoreSheet
 from scoring.selectors import published_sheet
 
 from . import filters, serializers
-from .matrix import role_of
 from .models import Scope
 from .permissions import MatrixPermission
 

@@ -122,9 +122,9 @@ def build_hotline(scale_from: float, scale_to: float, ctx: dict) -> None:
 
 
 def setup(ctx: dict) -> None:
+    from accounts.models import Role, User
     from campaigns.models import Batch, Campaign, EvaluatedDepartment
     from departments.models import Department, Organizer
-    from pingyi.accounts.models import Role, User
     from scoring.models import (
         CommitteeBallot,
         CommitteeParticipation,

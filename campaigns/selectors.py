@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
+from accounts.models import ORGANIZER_ROLES, Role
 from departments.models import Department
-from pingyi.accounts.models import ORGANIZER_ROLES, Role
 
 from .models import (
     Batch,
@@ -314,7 +314,7 @@ def batch_workspace(*, batch: Batch) -> dict:
 
 
 def committee_members(*, organizer_id: int) -> QuerySet:
-    from pingyi.accounts.models import User
+    from accounts.models import User
 
     return User.objects.filter(
         role=Role.MEMBER, organizer_id=organizer_id, is_active=True

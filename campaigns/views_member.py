@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from pingyi.accounts.permissions import WORKSPACE_ROLES, role_required
+from accounts.permissions import WORKSPACE_ROLES, role_required
 
 from . import services
 from .models import VoteSession

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.permissions import WORKSPACE_ROLES, role_required
+from accounts.permissions import WORKSPACE_ROLES, role_required
 
 from . import services
 from .forms import (

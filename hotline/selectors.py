@@ -4,14 +4,13 @@ never the raw records, so their cost does not grow with the number of tickets.""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
 from departments.models import Department
-from scoring.formulas import HotlineResult, ScoringSettings, hotline_component
 
+from .counts import HotlineCounts
 from .models import DailyStat, HotlineRecord, ImportBatch, MonthlyStat
 
 
@@ -21,19 +20,6 @@ def year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
-
-
-@dataclass(frozen=True)
-class HotlineCounts:
-    satisfied: int = 0
-    basic: int = 0
-    dissatisfied: int = 0
-    n_window: int = 0
-    n_baseline: int = 0
-
-    @property
-    def rated(self) -> int:
-        return self.satisfied + self.basic + self.dissatisfied
 
 
 def hotline_counts(
@@ -62,26 +48,6 @@ def hotline_counts(
         pk = row.pop("department_id")
         result[pk] = HotlineCounts(**{k: v or 0 for k, v in row.items()})
     return result
-
-
-def hotline_component_for(
-    department: Department | int,
-    start: dt.date,
-    end: dt.date,
-    settings: ScoringSettings | None = None,
-) -> HotlineResult:
-    """The hotline component of scoring.md for a department and an evaluation window:
-    counts from the aggregates, the formula from scoring.formulas."""
-    pk = department if isinstance(department, int) else department.pk
-    counts = hotline_counts(department_ids=[pk], start=start, end=end)[pk]
-    return hotline_component(
-        counts.satisfied,
-        counts.basic,
-        counts.dissatisfied,
-        counts.n_window,
-        counts.n_baseline,
-        settings or ScoringSettings(),
-    )
 
 
 def satisfaction_rate(satisfied: int, basic: int, dissatisfied: int) -> Decimal | None:
@@ -194,15 +160,12 @@ def department_summary(*, department_id: int, start: dt.date, end: dt.date) -> d
 def campaign_comparison(
     *, departments: list[Department], start: dt.date, end: dt.date
 ) -> list[dict]:
-    """All evaluated departments side by side, with the hotline component, in one query."""
+    """All evaluated departments side by side, in one query. Each row keeps its counts
+    (`counts`), from which scoring adds the hotline component with the campaign's settings."""
     counts = hotline_counts(department_ids=[d.pk for d in departments], start=start, end=end)
-    settings = ScoringSettings()
     rows = []
     for department in departments:
         c = counts[department.pk]
-        result = hotline_component(
-            c.satisfied, c.basic, c.dissatisfied, c.n_window, c.n_baseline, settings
-        )
         rows.append(
             {
                 "department": department,
@@ -211,8 +174,7 @@ def campaign_comparison(
                 "change": change_percent(c.n_window, c.n_baseline),
                 "rate": satisfaction_rate(c.satisfied, c.basic, c.dissatisfied),
                 "rated": c.rated,
-                "score": result.score,
-                "low_sample": result.low_sample,
+                "counts": c,
             }
         )
     return rows

@@ -14,7 +14,6 @@ urlpatterns = [
         name="import-errors",
     ),
     path("imports/<int:pk>/aliases/", views.alias_add, name="alias-add"),
-    path("campaigns/<slug:slug>/", views.campaign_analytics, name="campaign"),
     path(
         "campaigns/<slug:slug>/departments/<slug:department_slug>/",
         views.department_analytics,

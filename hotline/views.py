@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
+from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
-from pingyi.accounts.models import Role
-from pingyi.accounts.permissions import role_required
-from pingyi.spreadsheets import safe_cell, safe_text
+from core.spreadsheets import safe_cell, safe_text
 
 from . import selectors
 from .forms import AliasForm, ImportUploadForm
@@ -151,32 +151,6 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
             f"重新匹配了 {matched} 条工单。",
         )
     return redirect("hotline:import", pk=batch.pk)
-
-
-@staff_only
-def campaign_analytics(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = campaign_for_user(user=request.user, slug=slug)
-    evaluated = list(
-        EvaluatedDepartment.objects.filter(campaign=campaign)
-        .select_related("department", "batch")
-        .order_by("batch__number", "position")
-    )
-    rows = selectors.campaign_comparison(
-        departments=[e.department for e in evaluated],
-        start=campaign.evaluation_start,
-        end=campaign.evaluation_end,
-    )
-    chart = {
-        "labels": [r["department"].short_name for r in rows],
-        "total": [r["total"] for r in rows],
-        "last_year": [r["last_year"] for r in rows],
-        "rate": [float(r["rate"]) if r["rate"] is not None else None for r in rows],
-    }
-    return render(
-        request,
-        "hotline/campaign_analytics.html",
-        {"campaign": campaign, "rows": rows, "chart": chart},
-    )
 
 
 @staff_only

@@ -7,9 +7,18 @@ class IssuesConfig(AppConfig):
 
     def ready(self) -> None:
         from campaigns.stages import Stage, register_guard
+        from core.audit import audit_register
 
         from .services import key_issue_bound_errors
 
         # A batch leaves the key-issues stage only when every department has between
         # key_issues_min and key_issues_max confirmed key issues.
         register_guard(Stage.RECTIFICATION)(key_issue_bound_errors)
+        from . import permissions  # noqa: F401 - registers the object rules
+
+        # Triage of suggestions (mass assign, spam, merge): the decisions, never the text or
+        # the contact a citizen left.
+        audit_register(
+            self.get_model("Suggestion"), include_fields=["status", "theme", "department"]
+        )
+        audit_register(self.get_model("KeyIssue"), m2m_fields={"themes"})

@@ -16,7 +16,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pingyi.spreadsheets import FORMULA_STARTS
+from core.spreadsheets import FORMULA_STARTS
 
 HEADER_FILL = PatternFill("solid", fgColor="FBEAE8")
 

@@ -69,7 +69,7 @@ def _table(name: str, data: bytes) -> Iterable[list]:
     if name.lower().endswith(".xlsx") or data[:2] == b"PK":
         from openpyxl import load_workbook
 
-        from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
+        from core.uploads import UnsafeUploadError, check_xlsx_archive
 
         try:
             check_xlsx_archive(data)

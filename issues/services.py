@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
-from pingyi.accounts.models import Role
-from pingyi.audit import audited_update
+from core.audit import audited_update
 
 from .importing import DATE_FORMATS, ParsedRow, lookup
 from .models import (

@@ -25,11 +25,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts.models import Role
+from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user
 from campaigns.selectors import public_campaign as get_public_campaign
-from pingyi.accounts.models import Role
-from pingyi.accounts.permissions import role_required
 
 from . import services
 from .challenge import challenge_new, challenge_verify

@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from campaigns.views import home
-
-from .health import healthz
+from core.health import healthz
 
 admin.site.site_header = "评议 · 后台管理"
 admin.site.site_title = "评议后台"
@@ -14,7 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
-    path("", include("pingyi.accounts.urls")),
+    path("", include("accounts.urls")),
     path("workspace/", include("campaigns.urls_staff")),
     path("", include("issues.urls")),
     path("", include("rectification.urls")),
@@ -24,6 +23,6 @@ urlpatterns = [
     path("", include("campaigns.urls")),
 ]
 
-handler403 = "pingyi.errors.permission_denied"
-handler404 = "pingyi.errors.page_not_found"
-handler500 = "pingyi.errors.server_error"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

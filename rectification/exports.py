@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from pingyi.spreadsheets import safe_cell
+from core.spreadsheets import safe_cell
 
 from .models import Measure, ProgressUpdate
 from .status import overdue_days

@@ -15,9 +15,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role, User
 from campaigns.models import EvaluatedDepartment
 from campaigns.stages import Stage
-from pingyi.accounts.models import Role, User
 
 from .models import Measure, Notice, Plan
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
+from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
 from campaigns.selectors import campaigns_for_user
 from issues.models import KeyIssue
-from pingyi.accounts.models import Role
 
 from . import status
 from .models import (

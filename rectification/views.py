@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
+from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
 from hotline.selectors import key_issue_trend
-from pingyi.accounts.models import Role
-from pingyi.accounts.permissions import role_required
 
 from . import selectors, services
 from .exports import ledger_measures, ledger_xlsx

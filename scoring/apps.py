@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = "成效评价"
+
+    def ready(self) -> None:
+        from core.audit import audit_register
+
+        from . import permissions  # noqa: F401 - registers the object rules
+
+        for name in ("ScoringConfig", "ResearchScore", "CommitteeSession", "PublicVote"):
+            audit_register(self.get_model(name))
+        audit_register(self.get_model("PublicVoter"), include_fields=["voided_at", "void_reason"])
+        audit_register(self.get_model("ScoreSheet"), exclude_fields=["settings_snapshot"])

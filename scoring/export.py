@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pingyi.spreadsheets import safe_text
+from core.spreadsheets import safe_text
 
 from .formulas import Component, Rating
 from .models import ScoreSheet

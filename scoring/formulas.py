@@ -41,6 +41,8 @@ from functools import cached_property, wraps
 from types import MappingProxyType
 from typing import ParamSpec, Protocol, TypeVar
 
+from hotline.counts import HotlineCounts
+
 DecimalLike = Decimal | int | str
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -876,15 +878,6 @@ def rank(values: Mapping[K, DecimalLike | None]) -> dict[K, int | None]:
 
 
 # --- A department and a batch -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class HotlineCounts:
-    satisfied: int = 0
-    basic: int = 0
-    dissatisfied: int = 0
-    n_window: int = 0  # every record of the evaluation window, rated or not
-    n_baseline: int = 0  # every record of the same dates one year earlier
 
 
 @dataclass(frozen=True)

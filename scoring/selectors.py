@@ -1,10 +1,13 @@
 """Reads of the scoring app."""
 
+import datetime as dt
+
 from django.db.models import CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from hotline.selectors import campaign_comparison, hotline_counts
 
-from .formulas import Component, SurveyGroup
+from .formulas import Component, HotlineResult, SurveyGroup, hotline_component
 from .models import (
     CommitteeSession,
     PublicVote,
@@ -15,6 +18,7 @@ from .models import (
     Survey,
     SurveyRespondent,
 )
+from .services.config import config_get, settings_of
 
 FIELD_LABELS = {
     **{str(c): c.label for c in Component},
@@ -166,3 +170,43 @@ def public_links(*, campaign: Campaign) -> dict:
         "published": any(number == 0 for number, _ in rows),
         "votes": [{"number": n, "name": name} for n, name in rows if n != 0],
     }
+
+
+def hotline_component_for(
+    *,
+    campaign: Campaign,
+    department_id: int,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> HotlineResult:
+    """The hotline component of scoring.md for one department, with the campaign's own
+    settings, over the campaign's evaluation window unless another is given."""
+    start, end = start or campaign.evaluation_start, end or campaign.evaluation_end
+    c = hotline_counts(department_ids=[department_id], start=start, end=end)[department_id]
+    settings = settings_of(config_get(campaign=campaign))
+    return hotline_component(
+        c.satisfied, c.basic, c.dissatisfied, c.n_window, c.n_baseline, settings
+    )
+
+
+def hotline_comparison(*, campaign: Campaign) -> list[dict]:
+    """Every evaluated department's hotline figures side by side (hotline's selector), plus
+    the hotline component computed with the campaign's own settings."""
+    evaluated = (
+        EvaluatedDepartment.objects.filter(campaign=campaign)
+        .select_related("department", "batch")
+        .order_by("batch__number", "position")
+    )
+    rows = campaign_comparison(
+        departments=[e.department for e in evaluated],
+        start=campaign.evaluation_start,
+        end=campaign.evaluation_end,
+    )
+    settings = settings_of(config_get(campaign=campaign))
+    for row in rows:
+        c = row["counts"]
+        result = hotline_component(
+            c.satisfied, c.basic, c.dissatisfied, c.n_window, c.n_baseline, settings
+        )
+        row["score"], row["low_sample"] = result.score, result.low_sample
+    return rows

@@ -10,9 +10,10 @@ from decimal import Decimal
 from django.db.models import Count, Max
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from hotline.counts import HotlineCounts
 from hotline.selectors import hotline_counts
 
-from .formulas import DepartmentInputs, HotlineCounts
+from .formulas import DepartmentInputs
 from .models import CommitteeScore, CommitteeSession, PublicRating, ResearchScore, SurveyRating
 
 

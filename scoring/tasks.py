@@ -6,6 +6,7 @@ from django.core.cache import cache
 from campaigns.models import Campaign
 
 from .services.recompute import PENDING_KEY
+from .services.sheets import sheet_recompute
 
 RUNNING_KEY = "scoring:recompute-running:{}"
 
@@ -14,8 +15,6 @@ RUNNING_KEY = "scoring:recompute-running:{}"
 def recompute_scores_task(self, campaign_id: int) -> int | None:
     """Recompute the campaign's sheet; at most one runs per campaign at a time (a second
     one retries later). Returns the version computed."""
-    from .services.sheets import sheet_recompute
-
     if not cache.add(RUNNING_KEY.format(campaign_id), 1, timeout=600):
         raise self.retry(countdown=15)
     try:

@@ -5,6 +5,7 @@ from . import views
 app_name = "scoring"
 
 urlpatterns = [
+    path("manage/<slug:slug>/hotline/", views.hotline_comparison, name="hotline-comparison"),
     path("manage/<slug:slug>/scoring/", views.manage, name="manage"),
     path("manage/<slug:slug>/scoring/settings/", views.settings_edit, name="settings"),
     path(

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts.models import Role
+from accounts.permissions import WORKSPACE_ROLES, role_required
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_campaign
-from pingyi.accounts.models import Role
-from pingyi.accounts.permissions import WORKSPACE_ROLES, role_required
 
 from . import selectors
 from .export import workbook_bytes
@@ -528,4 +528,23 @@ def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
             "chart": chart,
             "components": [{"label": c.label, "weight": _weight(sheet, c)} for c in Component],
         },
+    )
+
+
+@role_required(Role.STAFF, Role.ADMIN)
+def hotline_comparison(request: HttpRequest, slug: str) -> HttpResponse:
+    """The 12345 figures of every evaluated department side by side, with the hotline
+    component as this campaign's settings compute it."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    rows = selectors.hotline_comparison(campaign=campaign)
+    chart = {
+        "labels": [r["department"].short_name for r in rows],
+        "total": [r["total"] for r in rows],
+        "last_year": [r["last_year"] for r in rows],
+        "rate": [float(r["rate"]) if r["rate"] is not None else None for r in rows],
+    }
+    return render(
+        request,
+        "hotline/campaign_analytics.html",
+        {"campaign": campaign, "rows": rows, "chart": chart},
     )

@@ -3,9 +3,9 @@ import datetime as dt
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.models import DeputyLevel, Role, User
 from campaigns.models import Batch, Campaign, EvaluatedDepartment, Nomination
 from departments.models import Department, DepartmentAlias, District, Organizer, Town
-from pingyi.accounts.models import DeputyLevel, Role, User
 
 PASSWORD = "test-pass-123"
 

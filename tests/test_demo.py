@@ -3,9 +3,9 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management import call_command
 
+from accounts.models import Role, User
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from departments.models import Department
-from pingyi.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from pingyi.accounts.models import Role, User
-from pingyi.audit import audited_bulk_create, audited_bulk_update, audited_update
+from accounts.models import Role, User
+from core.audit import audited_bulk_create, audited_bulk_update, audited_update
 
 from ..models import (
     Ballot,

@@ -28,14 +28,14 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
+from core.uploads import UnsafeUploadError, check_xlsx_archive
 
 from . import xlsx_stream
 from .parsing import FileError
 
 # A full Excel sheet (1,048,576 rows x 12 columns) is about 800 MB of XML, streamed in
 # constant memory: allow twice that, and refuse archives that claim more or inflate like a
-# bomb (see pingyi/uploads.py), which would only burn CPU time.
+# bomb (see core/uploads.py), which would only burn CPU time.
 MAX_XLSX_UNCOMPRESSED: Final = 2 * 1024 * 1024 * 1024
 
 SAMPLE_BYTES: Final = 64 * 1024

@@ -33,7 +33,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "auditlog",
-    "pingyi.accounts",
+    "core",
+    "accounts",
     "api",
     "departments",
     "campaigns",
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "scoring",
     "hotline",
     "rectification",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "api.middleware.MatrixMiddleware",
+    "accounts.middleware.MatrixMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -75,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pingyi.accounts.context_processors.navigation",
+                "accounts.context_processors.navigation",
             ],
         },
     },
@@ -142,7 +144,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=8, minute=0),
     },
 }
-CELERY_IMPORTS = ["pingyi.tasks", "rectification.tasks"]
+CELERY_IMPORTS = ["core.tasks", "rectification.tasks"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pingyi@localhost")

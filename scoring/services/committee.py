@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import Role
 from campaigns.models import Batch, EvaluatedDepartment
-from pingyi.accounts.models import Role
 
 from ..models import CommitteeBallot, CommitteeParticipation, CommitteeScore, CommitteeSession
 from .config import config_get
@@ -94,7 +94,7 @@ def ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
 
 
 def session_turnout(*, session: CommitteeSession) -> dict:
-    from pingyi.accounts.models import User
+    from accounts.models import User
 
     members = User.objects.filter(
         role=Role.MEMBER, is_active=True, organizer_id=session.batch.campaign.organizer_id

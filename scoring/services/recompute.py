@@ -1,5 +1,8 @@
-"""Debounced recompute: input changes ask for a recompute after the transaction commits."""
+"""Debounced recompute: input changes ask for a recompute after the transaction commits.
 
+The task is sent by name (scoring.recompute): tasks import services, never the reverse."""
+
+from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -15,10 +18,8 @@ def recompute_soon(campaign_id: int) -> None:
         return
 
     def enqueue() -> None:
-        from ..tasks import recompute_scores_task
-
         delay = settings.SCORING_RECOMPUTE_DELAY
         if cache.add(PENDING_KEY.format(campaign_id), 1, timeout=delay + 5):
-            recompute_scores_task.apply_async(args=[campaign_id], countdown=delay)
+            current_app.send_task("scoring.recompute", args=[campaign_id], countdown=delay)
 
     transaction.on_commit(enqueue)

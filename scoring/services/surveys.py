@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import DeputyLevel, Role, User
 from campaigns.models import Batch, EvaluatedDepartment
 from departments.models import Organizer
-from pingyi.accounts.models import DeputyLevel, Role, User
 
 from ..formulas import Rating, SurveyGroup
 from ..models import Survey, SurveyParticipation, SurveyRating, SurveyRespondent, SurveyResponse

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from pingyi.accounts.models import Role
-from pingyi.accounts.permissions import WORKSPACE_ROLES
+from accounts.models import Role
+from accounts.permissions import WORKSPACE_ROLES
 from tests.factories import PASSWORD, ROLE_FACTORIES, CampaignFactory, OrganizerFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Object rules (api/rules.py, django-rules): own department, own suggestions, own ballot."""
+"""Object rules (each app's permissions.py, django-rules): own department, own suggestions,
+own ballot."""
 
 import pytest
 from rest_framework.test import APIClient

@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 
+from accounts.models import Role, User
 from campaigns.models import (
     Ballot,
     Batch,
@@ -12,7 +13,6 @@ from campaigns.models import (
     VoteSession,
 )
 from campaigns.stages import Stage
-from pingyi.accounts.models import Role, User
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import Role
 from campaigns import services
 from campaigns.models import (
     Ballot,
@@ -18,7 +19,6 @@ from campaigns.models import (
     VoteSession,
 )
 from campaigns.stages import Stage
-from pingyi.accounts.models import Role
 from tests.campaigns.voting_helpers import cast, open_vote
 from tests.factories import (
     ROLE_FACTORIES,

@@ -1,8 +1,8 @@
 import pytest
 from django.http import Http404
 
+from accounts.models import Role
 from campaigns.selectors import campaign_for_user, campaigns_for_user
-from pingyi.accounts.models import Role
 from tests.factories import (
     ROLE_FACTORIES,
     CampaignFactory,

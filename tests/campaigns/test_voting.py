@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from accounts.models import User
 from campaigns import services
 from campaigns.models import (
     Ballot,
@@ -15,7 +16,6 @@ from campaigns.models import (
     VoteParticipation,
     VoteSession,
 )
-from pingyi.accounts.models import User
 from tests.campaigns.voting_helpers import cast, open_vote, vote_setup
 from tests.factories import DepartmentFactory, MemberFactory
 

@@ -175,7 +175,7 @@ def test_staff_pages_look_right(page, campaign, tmp_path):
 
 
 def test_deputy_submits_from_the_workspace(page, campaign):
-    from pingyi.accounts.models import DeputyLevel
+    from accounts.models import DeputyLevel
     from tests.factories import DeputyFactory
 
     deputy = DeputyFactory(username="sunhongmei", name="孙红梅", deputy_level=DeputyLevel.CITY)

@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from hotline.selectors import category_trend, hotline_component_for, hotline_counts
+from hotline.selectors import category_trend, hotline_counts
 from hotline.services import import_batch_create, import_batch_run
-from tests.factories import DepartmentFactory
+from scoring.models import ScoringConfig
+from scoring.selectors import hotline_component_for
+from tests.factories import CampaignFactory, DepartmentFactory
 from tests.hotline.factories import ticket, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +51,21 @@ def test_worked_example_of_scoring_md_gives_93(tmp_path):
     batch = _import(write_csv(tmp_path / "a.csv", rows))
     assert batch.inserted == 1127
 
-    result = hotline_component_for(department, START, END)
+    campaign = CampaignFactory(year=2021)
+    assert (campaign.evaluation_start, campaign.evaluation_end) == (START, END)
+    result = hotline_component_for(campaign=campaign, department_id=department.pk)
 
     assert (result.rate, result.s_score, result.change, result.t_score) == (
         Decimal("0.9"), Decimal(90), Decimal("-0.2"), Decimal(100),
     )  # fmt: skip
     assert result.score == Decimal("93.00")
     assert str(result.score) == "93.00"
+
+    # The campaign's own settings, not the defaults: S alone gives 90.00.
+    ScoringConfig.objects.create(campaign=campaign, hotline_s_weight="1", hotline_t_weight="0")
+    campaign.refresh_from_db()
+    own = hotline_component_for(campaign=campaign, department_id=department.pk)
+    assert own.score == Decimal("90.00")
 
 
 def test_counts_take_a_fixed_number_of_queries(django_assert_num_queries):
@@ -65,7 +75,10 @@ def test_counts_take_a_fixed_number_of_queries(django_assert_num_queries):
         counts = hotline_counts(department_ids=[d.pk for d in departments], start=START, end=END)
 
     assert all(c.n_window == 0 for c in counts.values())
-    assert hotline_component_for(departments[0], START, END).missing
+    campaign = CampaignFactory()
+    assert hotline_component_for(
+        campaign=campaign, department_id=departments[0].pk, start=START, end=END
+    ).missing
 
 
 def test_category_trend_for_a_key_issue(tmp_path):

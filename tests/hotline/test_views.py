@@ -205,7 +205,9 @@ def test_analytics_pages_render_from_aggregates(
     campaign = evaluated.campaign
 
     with django_assert_max_num_queries(12):
-        page = client.get(reverse("hotline:campaign", args=[campaign.slug])).content.decode()
+        page = client.get(
+            reverse("scoring:hotline-comparison", args=[campaign.slug])
+        ).content.decode()
     assert "市公安局" in page and "-20.0%" in page and 'data-chart="comparison"' in page
     detail = client.get(
         reverse("hotline:department", args=[campaign.slug, evaluated.department.slug])

@@ -2,7 +2,7 @@ import subprocess
 
 import pytest
 
-from pingyi.tasks import ping
+from core.tasks import ping
 from tests.conftest import ROOT
 from tests.factories import UserFactory
 

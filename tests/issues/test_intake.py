@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from accounts.models import DeputyLevel
 from issues.challenge import challenge_new, solve_for_tests
 from issues.models import OFFLINE_CHANNELS, Channel, SourceType, Suggestion
-from pingyi.accounts.models import DeputyLevel
 from tests.factories import DeputyFactory, EvaluatedDepartmentFactory, StaffFactory, TownFactory
 
 from .factories import SuggestionFactory

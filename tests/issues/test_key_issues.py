@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from accounts.models import Role
 from campaigns.stages import Stage, transition_errors
 from issues import services
 from issues.models import KeyIssue
-from pingyi.accounts.models import Role
 from tests.factories import (
     ROLE_FACTORIES,
     BatchFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from issues.models import KeyIssue, Suggestion, Theme
-from pingyi.accounts.models import Role
 from tests.factories import ROLE_FACTORIES, EvaluatedDepartmentFactory, StaffFactory
 
 from .factories import KeyIssueFactory, SuggestionFactory, ThemeFactory

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from pingyi.spreadsheets import safe_text
+from core.spreadsheets import safe_text
 from scoring.services.sheets import sheet_recompute
 from tests.scoring.factories import (
     campaign_with_batch,

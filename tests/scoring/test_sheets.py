@@ -215,11 +215,11 @@ def test_input_changes_queue_one_debounced_recompute(settings, django_capture_on
     staff, campaign, _, (a,) = campaign_with_batch(1)
     cache.delete(PENDING_KEY.format(campaign.id))
 
-    with mock.patch("scoring.tasks.recompute_scores_task.apply_async") as enqueue:
+    with mock.patch("celery.current_app.send_task") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             research(a, staff, 90)
         with django_capture_on_commit_callbacks(execute=True):
             research(a, staff, 91)
 
-    enqueue.assert_called_once_with(args=[campaign.id], countdown=30)
+    enqueue.assert_called_once_with("scoring.recompute", args=[campaign.id], countdown=30)
     cache.delete(PENDING_KEY.format(campaign.id))

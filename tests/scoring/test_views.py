@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from pingyi.accounts.models import Role
+from accounts.models import Role
 from scoring.models import CommitteeParticipation, PublicBallot, ResearchScore, ScoreSheet
 from scoring.services.committee import session_open
 from scoring.services.public_vote import vote_set_open

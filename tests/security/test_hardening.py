@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pingyi.uploads import UnsafeUploadError, check_xlsx_archive
+from core.uploads import UnsafeUploadError, check_xlsx_archive
 from tests.factories import PASSWORD, EvaluatedDepartmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The permission matrix (api/matrix.py) against every route, role and method.
+"""The permission matrix (accounts/matrix.py) against every route, role and method.
 
 Walks the URL resolver, Django's admin included: a route the matrix does not name fails the
 test. Each route is requested as every role with GET and POST (and PATCH, PUT, DELETE for
@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from api.matrix import (
+from accounts.matrix import (
     ANONYMOUS,
     API_METHODS,
     MATRIX,
@@ -23,7 +23,7 @@ from api.matrix import (
     declared_methods,
     roles_for_route,
 )
-from pingyi.accounts.models import Role
+from accounts.models import Role
 from tests.factories import (
     AdminFactory,
     DeputyFactory,
@@ -72,7 +72,7 @@ def _dummy_url(name: str, pattern: URLPattern) -> str:
 
 def test_every_route_is_in_the_matrix():
     missing = [name or str(p.pattern) for name, p in all_routes() if declared_methods(name) is None]
-    assert missing == [], f"routes missing from api/matrix.py ROUTES: {missing}"
+    assert missing == [], f"routes missing from accounts/matrix.py ROUTES: {missing}"
 
 
 def test_the_matrix_names_no_route_that_does_not_exist():

@@ -4,10 +4,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import User
 from campaigns.models import Campaign
 from issues.importing import ImportFileError, read_rows
 from issues.services import suggestions_import
-from pingyi.accounts.models import User
 
 
 class Command(BaseCommand):

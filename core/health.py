@@ -30,7 +30,7 @@ def _check_broker() -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No broker configured: tasks run in-process, so there is nothing that can be down.
         return {"ok": True, "mode": "eager"}
-    from pingyi.celery import app
+    from celery import current_app as app
 
     started = time.monotonic()
     try:

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw, ImageFont
 
+from accounts.models import Role, User
 from campaigns.models import Campaign
 from issues.models import KeyIssue
-from pingyi.accounts.models import Role, User
 from rectification import services
 from rectification.models import Plan, Verdict
 

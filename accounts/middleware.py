@@ -1,4 +1,4 @@
-"""Enforces the permission matrix (api/matrix.py) on every page before its view runs.
+"""Enforces the permission matrix (accounts/matrix.py) on every page before its view runs.
 
 The views keep their own role checks (role_required); this is the single place a reviewer
 can read, and a route missing from the matrix is refused (fail closed) rather than open."""

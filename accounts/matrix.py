@@ -10,7 +10,7 @@ Changing who may do something means changing a `y` here: nowhere else."""
 
 from __future__ import annotations
 
-from pingyi.accounts.models import Role
+from accounts.models import Role
 
 ANONYMOUS = "anonymous"
 ROLES: tuple[str, ...] = (
@@ -189,7 +189,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:import-progress": ("hotline_import", "view"),
     "hotline:import-errors": ("hotline_import", "view"),
     "hotline:alias-add": only(POST=("hotline_import", "change")),
-    "hotline:campaign": ("hotline_analytics", "view"),
+    "scoring:hotline-comparison": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
     # rectification (staff prefix /workspace/staff/<slug>/rectification/…, liaison prefix
     # /workspace/liaison/rectification/…, public /<slug>/progress/…)

@@ -1,8 +1,17 @@
-"""Audit entries for bulk writes.
+"""The audit trail (django-auditlog): what it records, and entries for bulk writes.
+
+Who changed what, when, before/after, from which address. Each app registers its own models
+in its AppConfig.ready() through `audit_register`, so a model added later is registered beside
+it. Secret ballots are never audited: an entry "member X saved ballot Y at 10:02" would undo
+the secrecy the ballot models are built for; sessions, results and voids are audited instead.
+Hotline records are not registered (no per-row history: it would slow an import of a million
+rows); hotline batches and their reports have their own job rows.
+
+Bulk writes.
 
 QuerySet.update(), bulk_update() and bulk_create() send no signals, so django-auditlog never
-sees them. Services that change audited rows (api/audit.py AUDITED) in bulk go through these
-instead: the entries a save() would write (before/after as auditlog diffs them, actor,
+sees them. Services that change audited rows (registered through audit_register) in bulk go
+through these instead: the entries a save() would write (before/after as auditlog diffs them, actor,
 address, correlation id), with one SELECT, one write and one INSERT of entries per chunk of
 rows rather than queries per row."""
 
@@ -22,6 +31,12 @@ from django.db.models import Model, QuerySet
 from django.utils.encoding import smart_str
 
 CHUNK = 2000
+
+
+def audit_register(model: type[Model], **options) -> None:
+    """Record every save and delete of `model` (options as auditlog.register takes them)."""
+    if not auditlog.contains(model):
+        auditlog.register(model, **options)
 
 
 def _context() -> dict:

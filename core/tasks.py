@@ -2,11 +2,11 @@
 the database, and its result came back."""
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import connection
 
 
 @shared_task(name="pingyi.ping")
 def ping() -> dict:
-    from pingyi.accounts.models import User
-
-    return {"pong": True, "database": connection.vendor, "users": User.objects.count()}
+    users = get_user_model().objects.count()
+    return {"pong": True, "database": connection.vendor, "users": users}

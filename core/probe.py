@@ -1,4 +1,4 @@
-"""Container health probe: `python -m pingyi.probe` exits 0 when /healthz answers 200.
+"""Container health probe: `python -m core.probe` exits 0 when /healthz answers 200.
 
 Standard library only, so it works in the slim image without curl."""
 

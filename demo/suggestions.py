@@ -15,11 +15,11 @@ import hashlib
 import random
 from zoneinfo import ZoneInfo
 
+from accounts.models import User
 from campaigns.models import Campaign, EvaluatedDepartment
 from departments.models import District
 from issues.models import Channel, KeyIssue, SourceType, Suggestion, Theme
 from issues.services import RECEIPT_ALPHABET
-from pingyi.accounts.models import User
 
 TZ = ZoneInfo("Asia/Shanghai")
 

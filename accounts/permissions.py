@@ -38,7 +38,7 @@ def role_required(*roles: str) -> Callable:
                 raise PermissionDenied("您的角色无权访问此页面。")
             return view(request, *args, **kwargs)
 
-        # Read by the permission-matrix test, which compares it with api/matrix.py.
+        # Read by the permission-matrix test, which compares it with accounts/matrix.py.
         wrapped.allowed_roles = frozenset(roles)
         return wrapped
 

@@ -11,6 +11,7 @@ import datetime as dt
 import random
 from zoneinfo import ZoneInfo
 
+from accounts.models import Role, User
 from campaigns.models import (
     Ballot,
     BallotChoice,
@@ -29,7 +30,6 @@ from campaigns.models import (
 from campaigns.stages import Stage
 from campaigns.tally import tally
 from departments.models import Department, Organizer
-from pingyi.accounts.models import Role, User
 
 from .geography import CITY_COMMITTEE
 from .users import DEMO_PASSWORD, DemoLogin

@@ -5,8 +5,8 @@ from typing import NamedTuple
 
 from django.contrib.auth.models import Group, Permission
 
+from accounts.models import DeputyLevel, Role, User
 from departments.models import Department, District, Organizer, Town
-from pingyi.accounts.models import DeputyLevel, Role, User
 
 from .geography import BOSHAN_COMMITTEE, CITY_COMMITTEE
 

@@ -5,19 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from campaigns.selectors import (
-    campaign_overviews,
-    campaigns_for_user,
-    campaigns_of_department,
-    open_votes_for_member,
-    public_campaigns,
-)
 from departments.models import Organizer
 
 from .forms import LoginForm
 from .models import Role, User
 from .permissions import WORKSPACE_ROLES, role_required
 from .selectors import workspace_url_name
+from .workspaces import workspace_context
 
 
 class LoginView(auth_views.LoginView):
@@ -41,35 +35,24 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 @role_required(*WORKSPACE_ROLES["staff"])
 def staff_workspace(request: HttpRequest) -> HttpResponse:
-    campaigns = campaign_overviews(campaigns=campaigns_for_user(user=request.user))
-    return render(request, "accounts/workspace_staff.html", {"campaigns": campaigns})
+    return render(request, "accounts/workspace_staff.html", workspace_context("staff", request))
 
 
 @role_required(*WORKSPACE_ROLES["member"])
 def member_workspace(request: HttpRequest) -> HttpResponse:
-    campaigns = campaign_overviews(campaigns=campaigns_for_user(user=request.user))
-    return render(
-        request,
-        "accounts/workspace_member.html",
-        {"campaigns": campaigns, "open_votes": open_votes_for_member(user=request.user)},
-    )
+    return render(request, "accounts/workspace_member.html", workspace_context("member", request))
 
 
 @role_required(*WORKSPACE_ROLES["researcher"])
 def researcher_workspace(request: HttpRequest) -> HttpResponse:
-    campaigns = campaign_overviews(campaigns=campaigns_for_user(user=request.user))
-    return render(request, "accounts/workspace_researcher.html", {"campaigns": campaigns})
+    context = workspace_context("researcher", request)
+    return render(request, "accounts/workspace_researcher.html", context)
 
 
 @role_required(*WORKSPACE_ROLES["liaison"])
 def liaison_workspace(request: HttpRequest) -> HttpResponse:
-    department = request.user.department
-    evaluations = campaigns_of_department(department_id=department.id)
-    return render(
-        request,
-        "accounts/workspace_liaison.html",
-        {"department": department, "evaluations": evaluations},
-    )
+    context = {"department": request.user.department, **workspace_context("liaison", request)}
+    return render(request, "accounts/workspace_liaison.html", context)
 
 
 @role_required(*WORKSPACE_ROLES["deputy"])
@@ -78,7 +61,7 @@ def deputy_workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/workspace_deputy.html",
-        {"profile": user, "campaigns": public_campaigns()[:3]},
+        {"profile": user, **workspace_context("deputy", request)},
     )
 
 

@@ -8,7 +8,7 @@ checking the rounding) so that batch 2's top three land exactly on the seeds' pu
 totals: 文化和旅游局 98.75, 人力资源和社会保障局 97.5, 医保局 96.25.
 
 Weights are scoring.md's defaults (0.25/0.20/0.25/0.10/0.20); the hotline component comes
-from the demo's 12345 tickets (pingyi/demo/hotline.py, loaded before this step), whose 2021
+from the demo's 12345 tickets (demo/hotline.py, loaded before this step), whose 2021
 satisfaction rates for the top three (0.97, 0.96, 0.95) make the seeds' totals reachable
 with research scores within 0-100. Change either file and re-solve RESEARCH for the three
 targets: research = (target - 0.20 hotline - 0.25 survey - 0.10 vote - 0.20 committee) / 0.25,
@@ -20,8 +20,8 @@ from decimal import Decimal
 
 from django.test import override_settings
 
+from accounts.models import Role, User
 from campaigns.models import Campaign, EvaluatedDepartment
-from pingyi.accounts.models import Role, User
 from scoring import sms
 from scoring.formulas import Rating, SurveyGroup
 from scoring.services.committee import ballot_submit, session_close, session_open

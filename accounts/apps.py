@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    label = "accounts"
+    verbose_name = "用户与角色"
+
+    def ready(self) -> None:
+        from core.audit import audit_register
+
+        audit_register(
+            self.get_model("User"),
+            include_fields=[
+                "role",
+                "organizer",
+                "department",
+                "deputy_level",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+            ],
+        )

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class AccountsConfig(AppConfig):
-    name = "pingyi.accounts"
-    label = "accounts"
-    verbose_name = "用户与角色"
