@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.conftest import login, screenshot
@@ -97,7 +98,7 @@ def test_staff_upload_a_csv_follow_progress_and_download_rejected_rows(
     screenshot(page, "hotline-import-report-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.goto(f"{page.base_url}/hotline/campaigns/{campaign.slug}/")
+    page.goto(page.base_url + reverse("scoring:hotline-comparison", args=[campaign.slug]))
     expect(page.locator("[data-chart-ready]")).to_have_count(1)
     expect(page.locator("table")).to_contain_text("市公安局")
     screenshot(page, "hotline-campaign-analytics")
