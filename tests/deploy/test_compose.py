@@ -51,7 +51,7 @@ def test_env_example_documents_every_variable_the_settings_read():
         if "=" in line and line.lstrip("# ")[:1].isupper()
     }
     sources = [ROOT / "pingyi" / "settings" / n for n in ("base.py", "production.py")]
-    sources += [ROOT / "gunicorn.conf.py", ROOT / "pingyi" / "probe.py"]
+    sources += [ROOT / "gunicorn.conf.py", ROOT / "core" / "probe.py"]
     import re
 
     read = set()
