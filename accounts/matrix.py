@@ -140,6 +140,12 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "campaigns-staff:vote-publish": only(POST=("selection_vote", "manage")),
     "campaigns-staff:statement": ("statement", "change"),
     "campaigns-staff:ballot": ("selection_vote", "cast"),
+    # old vote addresses (pingyi/urls_legacy.py) look the vote up to find its campaign: gated
+    # like the vote pages, so the redirect tells no stranger which campaign a vote is in
+    "legacy:campaigns-staff-vote-turnout": ("selection_vote", "manage"),
+    "legacy:campaigns-staff-vote-close": ("selection_vote", "manage"),
+    "legacy:campaigns-staff-vote-runoff": ("selection_vote", "manage"),
+    "legacy:campaigns-staff-vote-publish": ("selection_vote", "manage"),
     "campaigns:detail": ("public_page", "view"),
     "campaigns:department": ("public_page", "view"),
     "campaigns:statement-file": ("public_page", "view"),

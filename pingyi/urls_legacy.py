@@ -1,19 +1,28 @@
 """The addresses pages had before one URL scheme per audience (issue 12): each answers 301
 to the page's new address (core/redirects.py), query string kept. Gated as public pages in
-accounts/matrix.py (NAMESPACE_GATES["legacy"]): the new page enforces its own permissions.
+accounts/matrix.py (NAMESPACE_GATES["legacy"]): the new page enforces its own permissions;
+the old vote addresses, which must look the vote up, are gated like the vote pages.
 
 Order matters as it did in the old URLconf: /workspace/staff/campaigns/<slug>/ came before
 /workspace/staff/<slug>/…, so it does here."""
 
+from campaigns.selectors import vote_session_for_staff
 from core.redirects import moved
 
 app_name = "legacy"
+
+
+def vote_campaign_slug(request, pk: int) -> str:
+    """The campaign of an old vote address, among the user's own (404 otherwise). These
+    routes are gated like the vote pages themselves (accounts/matrix.py), so only staff
+    get here."""
+    return vote_session_for_staff(user=request.user, pk=pk).batch.campaign.slug
+
 
 OLD_STAFF = "workspace/staff/"
 OLD_CAMPAIGN = "workspace/staff/campaigns/<slug:slug>/"
 OLD_BATCH = f"{OLD_CAMPAIGN}batches/<int:number>/"
 OLD_VOTE = "workspace/staff/votes/<int:pk>/"
-VOTE_SLUG = ("campaigns.VoteSession", "batch__campaign__slug")
 OLD_ISSUES = "workspace/staff/<slug:slug>/"
 OLD_KEY_ISSUES = "workspace/<slug:slug>/key-issues/"
 OLD_RECT = "workspace/staff/<slug:slug>/rectification/"
@@ -33,10 +42,10 @@ urlpatterns = [
     moved(f"{OLD_BATCH}nominations/", "campaigns-staff:nomination-add"),
     moved(f"{OLD_BATCH}nominations/<int:pk>/remove/", "campaigns-staff:nomination-remove"),
     moved(f"{OLD_BATCH}vote/open/", "campaigns-staff:vote-open"),
-    moved(f"{OLD_VOTE}turnout/", "campaigns-staff:vote-turnout", slug_from=VOTE_SLUG),
-    moved(f"{OLD_VOTE}close/", "campaigns-staff:vote-close", slug_from=VOTE_SLUG),
-    moved(f"{OLD_VOTE}runoff/", "campaigns-staff:vote-runoff", slug_from=VOTE_SLUG),
-    moved(f"{OLD_VOTE}publish/", "campaigns-staff:vote-publish", slug_from=VOTE_SLUG),
+    moved(f"{OLD_VOTE}turnout/", "campaigns-staff:vote-turnout", slug_from=vote_campaign_slug),
+    moved(f"{OLD_VOTE}close/", "campaigns-staff:vote-close", slug_from=vote_campaign_slug),
+    moved(f"{OLD_VOTE}runoff/", "campaigns-staff:vote-runoff", slug_from=vote_campaign_slug),
+    moved(f"{OLD_VOTE}publish/", "campaigns-staff:vote-publish", slug_from=vote_campaign_slug),
     moved(
         f"{OLD_CAMPAIGN}departments/<slug:department_slug>/statement/",
         "campaigns-staff:statement",

@@ -302,6 +302,7 @@ def test_the_examples_cover_every_old_pattern(world):
 
 
 def test_every_old_address_answers_301_to_its_new_place_with_the_query_kept(client, world):
+    client.force_login(world["staff"])  # the old vote addresses look the vote up for staff
     wrong = []
     for old, new, _ in examples(world):
         response = client.get(f"{old}?batch=1&q=%E8%B7%AF")
@@ -347,7 +348,33 @@ def test_the_new_addresses_are_the_named_routes(world):
     assert reverse("scoring:ballot", args=[7]) == "/workspace/member/scoring/7/"
 
 
-def test_an_old_vote_address_of_a_vote_that_is_gone_is_404(client):
+def test_the_other_old_addresses_redirect_before_any_login(client, world):
+    c = world["c"]
+
+    response = client.get(f"/workspace/staff/{c}/suggestions/?page=2")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/staff/{c}/suggestions/?page=2"
+
+
+def test_an_old_vote_address_tells_a_stranger_nothing(client, world):
+    old = f"/workspace/staff/votes/{world['vote']}/turnout/"
+
+    anonymous = client.get(old)
+    client.force_login(StaffFactory())  # staff of another committee
+    stranger = client.get(old)
+    client.force_login(MemberFactory(organizer=world["staff"].organizer))
+    member = client.get(old)
+
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert world["c"] not in anonymous["Location"]  # the vote's campaign is not given away
+    assert stranger.status_code == 404
+    assert member.status_code == 403
+
+
+def test_an_old_vote_address_of_a_vote_that_is_gone_is_404(client, world):
+    client.force_login(world["staff"])
+
     assert client.get("/workspace/staff/votes/999999/turnout/").status_code == 404
 
 
