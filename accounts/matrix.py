@@ -123,7 +123,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "accounts:workspace-liaison": ("workspace_liaison", "open"),
     "accounts:workspace-deputy": ("workspace_deputy", "open"),
     "accounts:workspace-admin": ("workspace_admin", "open"),
-    # campaigns (staff prefix /workspace/staff/campaigns/…)
+    # campaigns (staff prefix /staff/campaigns/…, /staff/<slug>/…; member /workspace/member/…)
     "campaigns-staff:campaigns": ("campaign", "view"),
     "campaigns-staff:campaign-new": ("campaign", "change"),
     "campaigns-staff:campaign": ("campaign", "change"),
@@ -140,10 +140,16 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "campaigns-staff:vote-publish": only(POST=("selection_vote", "manage")),
     "campaigns-staff:statement": ("statement", "change"),
     "campaigns-staff:ballot": ("selection_vote", "cast"),
+    # old vote addresses (pingyi/urls_legacy.py) look the vote up to find its campaign: gated
+    # like the vote pages, so the redirect tells no stranger which campaign a vote is in
+    "legacy:campaigns-staff-vote-turnout": ("selection_vote", "manage"),
+    "legacy:campaigns-staff-vote-close": ("selection_vote", "manage"),
+    "legacy:campaigns-staff-vote-runoff": ("selection_vote", "manage"),
+    "legacy:campaigns-staff-vote-publish": ("selection_vote", "manage"),
     "campaigns:detail": ("public_page", "view"),
     "campaigns:department": ("public_page", "view"),
     "campaigns:statement-file": ("public_page", "view"),
-    # suggestions, themes, key issues (staff prefix /workspace/staff/<slug>/…)
+    # suggestions, themes, key issues (staff prefix /staff/<slug>/…)
     "issues:suggest": ("suggestion", "submit"),
     "issues:receipt": ("suggestion", "submit"),
     "issues:challenge": only(GET=("suggestion", "submit")),
@@ -163,7 +169,8 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "issues:key-issue-new": ("key_issue", "change"),
     "issues:key-issue": ("key_issue", "change"),
     "issues:key-issue-confirm": only(POST=("key_issue", "confirm")),
-    # scoring (staff prefix /manage/<slug>/scoring/…)
+    # scoring (staff prefix /staff/<slug>/scoring/…, researcher /workspace/research/<slug>/…,
+    # member /workspace/member/scoring/…)
     "scoring:manage": ("scoring", "view"),
     "scoring:settings": ("scoring", "change"),
     "scoring:session-toggle": only(POST=("scoring", "change")),
@@ -183,7 +190,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "scoring:answer": ("survey_answer", "submit"),
     "scoring:public-vote": ("public_vote", "submit"),
     "scoring:public-scores": ("score_sheet", "public"),
-    # hotline (/hotline/…)
+    # hotline (/staff/hotline/…, /staff/<slug>/hotline/…)
     "hotline:imports": ("hotline_import", "change"),
     "hotline:import": ("hotline_import", "view"),
     "hotline:import-progress": ("hotline_import", "view"),
@@ -191,7 +198,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:alias-add": only(POST=("hotline_import", "change")),
     "scoring:hotline-comparison": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
-    # rectification (staff prefix /workspace/staff/<slug>/rectification/…, liaison prefix
+    # rectification (staff prefix /staff/<slug>/rectification/…, liaison prefix
     # /workspace/liaison/rectification/…, public /<slug>/progress/…)
     "rectification:dashboard": ("rectification", "view"),
     "rectification:ledger": ("rectification", "view"),
@@ -269,7 +276,9 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
 
 # The Django admin: the matrix gates it as a whole (MatrixMiddleware), and Django's own
 # is_staff and model permissions come on top, as object rules do elsewhere.
-NAMESPACE_GATES: dict[str, Gate] = {"admin": ADMIN_SITE}
+# Old addresses (pingyi/urls_legacy.py) only answer 301 to the new page, which enforces
+# its own gate: they are public, so a bookmark works before the login as after it.
+NAMESPACE_GATES: dict[str, Gate] = {"admin": ADMIN_SITE, "legacy": PUBLIC}
 
 
 def role_of(user) -> str:

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Campaign
+from .models import Campaign, validate_campaign_slug
 from .stages import Stage
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -18,7 +18,12 @@ class CampaignCreateForm(forms.Form):
     )
     title = forms.CharField(label="名称", max_length=120)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    slug = forms.SlugField(label="网址标识", max_length=40, help_text="公开页面的网址，如 2022。")
+    slug = forms.SlugField(
+        label="网址标识",
+        max_length=40,
+        help_text="公开页面的网址，如 2022。",
+        validators=[validate_campaign_slug],
+    )
     evaluation_start = forms.DateField(label="评价期开始", widget=DATE, required=False)
     evaluation_end = forms.DateField(label="评价期结束", widget=DATE, required=False)
     batch_count = forms.IntegerField(label="批次数", min_value=1, max_value=6, initial=2)

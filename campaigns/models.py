@@ -1,15 +1,29 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.routing import slug_clashes
 from departments.models import Department, Organizer
 
 from .stages import Stage
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
+
+# The campaign's own pages: its slug must reach them and nothing else (/2021/, /staff/2021/).
+CAMPAIGN_ROUTES = ("campaigns:detail", "campaigns-staff:campaign")
+
+
+def validate_campaign_slug(value: str) -> None:
+    """Refuses a slug that collides with a system path (staff, workspace, api, hotline, …),
+    read from the URLconf so a route added later is covered too."""
+    if value and slug_clashes(value, route_names=CAMPAIGN_ROUTES):
+        raise ValidationError(
+            f"该网址标识与系统路径冲突（{value}），请换一个。", code="reserved_slug"
+        )
 
 
 class Campaign(models.Model):
@@ -54,6 +68,22 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean_fields(self, exclude=None):
+        # validate_campaign_slug is a field validator in effect; it is called here rather
+        # than listed in the field's validators so that it needs no migration.
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "slug" not in (exclude or ()) and "slug" not in errors:
+            try:
+                validate_campaign_slug(self.slug)
+            except ValidationError as exc:
+                errors["slug"] = exc.error_list
+        if errors:
+            raise ValidationError(errors)
 
 
 class Batch(models.Model):

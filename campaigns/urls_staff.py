@@ -1,4 +1,4 @@
-"""Staff and member pages, mounted under /workspace/ (see pingyi/urls.py)."""
+"""Staff pages (/staff/…) and the member's selection ballot (/workspace/member/…)."""
 
 from django.urls import path
 
@@ -6,53 +6,55 @@ from . import views_member, views_staff
 
 app_name = "campaigns-staff"
 
+VOTE = "staff/<slug:slug>/votes/<int:pk>/"
+
 urlpatterns = [
     path("staff/campaigns/", views_staff.campaign_list, name="campaigns"),
     path("staff/campaigns/new/", views_staff.campaign_new, name="campaign-new"),
-    path("staff/campaigns/<slug:slug>/", views_staff.campaign_manage, name="campaign"),
+    path("staff/<slug:slug>/", views_staff.campaign_manage, name="campaign"),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/",
+        "staff/<slug:slug>/batches/<int:number>/",
         views_staff.batch_detail,
         name="batch",
     ),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/stage/",
+        "staff/<slug:slug>/batches/<int:number>/stage/",
         views_staff.batch_stage,
         name="batch-stage",
     ),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/plan/",
+        "staff/<slug:slug>/batches/<int:number>/plan/",
         views_staff.batch_plan,
         name="batch-plan",
     ),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/slots/",
+        "staff/<slug:slug>/batches/<int:number>/slots/",
         views_staff.batch_slots,
         name="batch-slots",
     ),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/nominations/",
+        "staff/<slug:slug>/batches/<int:number>/nominations/",
         views_staff.nomination_add,
         name="nomination-add",
     ),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/nominations/<int:pk>/remove/",
+        "staff/<slug:slug>/batches/<int:number>/nominations/<int:pk>/remove/",
         views_staff.nomination_remove,
         name="nomination-remove",
     ),
     path(
-        "staff/campaigns/<slug:slug>/batches/<int:number>/vote/open/",
+        "staff/<slug:slug>/batches/<int:number>/vote/open/",
         views_staff.vote_open,
         name="vote-open",
     ),
-    path("staff/votes/<int:pk>/turnout/", views_staff.vote_turnout, name="vote-turnout"),
-    path("staff/votes/<int:pk>/close/", views_staff.vote_close, name="vote-close"),
-    path("staff/votes/<int:pk>/runoff/", views_staff.vote_runoff, name="vote-runoff"),
-    path("staff/votes/<int:pk>/publish/", views_staff.vote_publish, name="vote-publish"),
+    path(f"{VOTE}turnout/", views_staff.vote_turnout, name="vote-turnout"),
+    path(f"{VOTE}close/", views_staff.vote_close, name="vote-close"),
+    path(f"{VOTE}runoff/", views_staff.vote_runoff, name="vote-runoff"),
+    path(f"{VOTE}publish/", views_staff.vote_publish, name="vote-publish"),
     path(
-        "staff/campaigns/<slug:slug>/departments/<slug:department_slug>/statement/",
+        "staff/<slug:slug>/departments/<slug:department_slug>/statement/",
         views_staff.statement_edit,
         name="statement",
     ),
-    path("member/votes/<int:pk>/", views_member.ballot, name="ballot"),
+    path("workspace/member/votes/<int:pk>/", views_member.ballot, name="ballot"),
 ]

@@ -5,7 +5,7 @@ organizer); every write is one service call whose ValidationError becomes a mess
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -265,10 +265,18 @@ def vote_open(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return redirect(_batch_url(batch) + "#vote")
 
 
-@staff_only
-def vote_turnout(request: HttpRequest, pk: int) -> HttpResponse:
-    """Live turnout for the staff page (polled by htmx): how many voted, never for whom."""
+def _vote_session(request: HttpRequest, slug: str, pk: int):
+    """The vote in the URL, which must belong to the campaign in the URL (404 otherwise)."""
     session = vote_session_for_staff(user=request.user, pk=pk)
+    if session.batch.campaign.slug != slug:
+        raise Http404("没有找到该票决")
+    return session
+
+
+@staff_only
+def vote_turnout(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Live turnout for the staff page (polled by htmx): how many voted, never for whom."""
+    session = _vote_session(request, slug, pk)
     return render(
         request,
         "campaigns/staff/_turnout.html",
@@ -276,8 +284,8 @@ def vote_turnout(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _vote_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
-    session = vote_session_for_staff(user=request.user, pk=pk)
+def _vote_action(request: HttpRequest, slug: str, pk: int, action, done: str) -> HttpResponse:
+    session = _vote_session(request, slug, pk)
     try:
         action(session=session, actor=request.user)
     except ValidationError as exc:
@@ -289,23 +297,27 @@ def _vote_action(request: HttpRequest, pk: int, action, done: str) -> HttpRespon
 
 @staff_only
 @require_POST
-def vote_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _vote_action(request, pk, services.vote_close, "票决已结束，计票结果如下。")
+def vote_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _vote_action(request, slug, pk, services.vote_close, "票决已结束，计票结果如下。")
 
 
 @staff_only
 @require_POST
-def vote_runoff(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_runoff(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _vote_action(
-        request, pk, services.runoff_open, "已开启再次投票，候选部门为票数相同的部门。"
+        request, slug, pk, services.runoff_open, "已开启再次投票，候选部门为票数相同的部门。"
     )
 
 
 @staff_only
 @require_POST
-def vote_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _vote_action(
-        request, pk, services.vote_publish, "票决结果已公布，当选部门已列为被评议部门（单位）。"
+        request,
+        slug,
+        pk,
+        services.vote_publish,
+        "票决结果已公布，当选部门已列为被评议部门（单位）。",
     )
 
 

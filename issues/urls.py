@@ -4,7 +4,7 @@ from . import views
 
 app_name = "issues"
 
-STAFF = "workspace/staff/<slug:slug>/"
+STAFF = "staff/<slug:slug>/"
 
 urlpatterns = [
     # Public
@@ -19,22 +19,22 @@ urlpatterns = [
     path(f"{STAFF}suggestions/record/", views.record, name="record"),
     path(f"{STAFF}suggestions/import/", views.import_suggestions, name="import"),
     path(f"{STAFF}suggestions/export.xlsx", views.export_suggestions, name="export"),
-    path(f"{STAFF}themes/", views.themes, name="themes"),
-    path(f"{STAFF}themes/<int:pk>/", views.theme_detail, name="theme"),
-    path(f"{STAFF}proposals/", views.proposals, name="proposals-unassigned"),
-    path(f"{STAFF}proposals/<int:department>/", views.proposals, name="proposals"),
-    path(f"{STAFF}funnel/", views.funnel, name="funnel"),
-    path(f"{STAFF}funnel.xlsx", views.export_funnel, name="export-funnel"),
-    # Key issues: staff and the research group
-    path("workspace/<slug:slug>/key-issues/", views.key_issues, name="key-issues"),
+    path(f"{STAFF}suggestions/themes/", views.themes, name="themes"),
+    path(f"{STAFF}suggestions/themes/<int:pk>/", views.theme_detail, name="theme"),
+    path(f"{STAFF}suggestions/proposals/", views.proposals, name="proposals-unassigned"),
+    path(f"{STAFF}suggestions/proposals/<int:department>/", views.proposals, name="proposals"),
+    path(f"{STAFF}suggestions/funnel/", views.funnel, name="funnel"),
+    path(f"{STAFF}suggestions/funnel.xlsx", views.export_funnel, name="export-funnel"),
+    # Key issues: staff and the research group (under the staff prefix for both)
+    path(f"{STAFF}key-issues/", views.key_issues, name="key-issues"),
     path(
-        "workspace/<slug:slug>/key-issues/new/<int:department>/",
+        f"{STAFF}key-issues/new/<int:department>/",
         views.key_issue_new,
         name="key-issue-new",
     ),
-    path("workspace/<slug:slug>/key-issues/<int:pk>/", views.key_issue_edit, name="key-issue"),
+    path(f"{STAFF}key-issues/<int:pk>/", views.key_issue_edit, name="key-issue"),
     path(
-        "workspace/<slug:slug>/key-issues/<int:pk>/confirm/",
+        f"{STAFF}key-issues/<int:pk>/confirm/",
         views.key_issue_confirm,
         name="key-issue-confirm",
     ),

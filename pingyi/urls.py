@@ -14,11 +14,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("accounts.urls")),
-    path("workspace/", include("campaigns.urls_staff")),
+    # One scheme per audience: /<slug>/… public, /staff/… committee staff,
+    # /workspace/<role>/… every other role, /api/v1/ (see docs/urls.md).
+    path("", include("campaigns.urls_staff")),
     path("", include("issues.urls")),
     path("", include("rectification.urls")),
     path("", include("scoring.urls")),
-    path("hotline/", include("hotline.urls")),
+    path("", include("hotline.urls")),
+    # Old addresses answer 301 to their new place (bookmarks keep working).
+    path("", include("pingyi.urls_legacy")),
     # Campaign pages use clean slugs (/2021/) and so come last.
     path("", include("campaigns.urls")),
 ]

@@ -6,7 +6,7 @@ from .feeds import PublishedUpdatesFeed
 app_name = "rectification"
 
 LIAISON = "workspace/liaison/rectification/"
-STAFF = "workspace/staff/<slug:slug>/rectification/"
+STAFF = "staff/<slug:slug>/rectification/"
 
 urlpatterns = [
     # Public

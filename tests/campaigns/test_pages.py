@@ -77,7 +77,12 @@ def test_only_staff_may_open_the_campaign_pages_or_change_anything(client, role)
     assert client.get(reverse("campaigns-staff:campaigns")).status_code == 403
     assert client.get(batch_url(batch)).status_code == 403
     session = VoteSession.objects.get(batch=batch)
-    assert client.post(reverse("campaigns-staff:vote-close", args=[session.pk])).status_code == 403
+    assert (
+        client.post(
+            reverse("campaigns-staff:vote-close", args=[batch.campaign.slug, session.pk])
+        ).status_code
+        == 403
+    )
     response = client.post(
         batch_url(batch, "campaigns-staff:batch-stage"), {"target": "suggestions"}
     )
@@ -92,8 +97,18 @@ def test_staff_of_another_committee_get_404_and_change_nothing(client):
     client.force_login(StaffFactory())
 
     assert client.get(batch_url(batch)).status_code == 404
-    assert client.post(reverse("campaigns-staff:vote-close", args=[session.pk])).status_code == 404
-    assert client.get(reverse("campaigns-staff:vote-turnout", args=[session.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("campaigns-staff:vote-close", args=[batch.campaign.slug, session.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("campaigns-staff:vote-turnout", args=[batch.campaign.slug, session.pk])
+        ).status_code
+        == 404
+    )
     session.refresh_from_db()
     assert session.state == VoteSession.State.OPEN
 
@@ -159,7 +174,7 @@ def test_staff_see_turnout_but_never_interim_counts_while_open(client):
 
     page = client.get(batch_url(batch)).content.decode()
     fragment = client.get(
-        reverse("campaigns-staff:vote-turnout", args=[session.pk])
+        reverse("campaigns-staff:vote-turnout", args=[batch.campaign.slug, session.pk])
     ).content.decode()
 
     assert "已投票 2 / 4 人" in page and "已投票 2 / 4 人" in fragment
@@ -173,15 +188,15 @@ def test_staff_close_run_off_and_publish_through_the_pages(client):
     client.force_login(staff)
 
     body = client.post(
-        reverse("campaigns-staff:vote-close", args=[session.pk]), follow=True
+        reverse("campaigns-staff:vote-close", args=[batch.campaign.slug, session.pk]), follow=True
     ).content.decode()
     assert "开启再次投票" in body and "票数相同，需再次投票" in body
-    client.post(reverse("campaigns-staff:vote-runoff", args=[session.pk]))
+    client.post(reverse("campaigns-staff:vote-runoff", args=[batch.campaign.slug, session.pk]))
     runoff = VoteSession.objects.get(batch=batch, round=2)
     runoff_cands = list(runoff.candidates.order_by("position"))
     cast(runoff, voters, runoff_cands, "B", "B", "B", "A", "")
-    client.post(reverse("campaigns-staff:vote-close", args=[runoff.pk]))
-    client.post(reverse("campaigns-staff:vote-publish", args=[runoff.pk]))
+    client.post(reverse("campaigns-staff:vote-close", args=[batch.campaign.slug, runoff.pk]))
+    client.post(reverse("campaigns-staff:vote-publish", args=[batch.campaign.slug, runoff.pk]))
 
     evaluated = EvaluatedDepartment.objects.filter(batch=batch).values_list("department", flat=True)
     assert list(evaluated) == [cands[0].department_id, cands[2].department_id]
@@ -405,7 +420,12 @@ def test_every_page_renders_in_a_bounded_number_of_queries(
     client.force_login(open_staff)
     for url, limit in [
         (batch_url(open_batch), 13),
-        (reverse("campaigns-staff:vote-turnout", args=[open_session.pk]), 4),
+        (
+            reverse(
+                "campaigns-staff:vote-turnout", args=[open_batch.campaign.slug, open_session.pk]
+            ),
+            4,
+        ),
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url

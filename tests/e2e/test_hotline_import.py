@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.conftest import login, screenshot
@@ -67,7 +66,7 @@ def test_staff_upload_a_csv_follow_progress_and_download_rejected_rows(
     page.get_by_label("工单文件").set_input_files(str(path))
     page.get_by_role("button", name="上传并导入").click()
 
-    expect(page).to_have_url(re.compile(r"/hotline/imports/\d+/$"))
+    expect(page).to_have_url(re.compile(r"/staff/hotline/imports/\d+/$"))
     progress = page.locator("progress.progress")
     expect(progress).to_have_attribute("value", "100", timeout=60_000)
     expect(page.locator(".badge", has_text="已完成")).to_be_visible()
@@ -98,12 +97,12 @@ def test_staff_upload_a_csv_follow_progress_and_download_rejected_rows(
     screenshot(page, "hotline-import-report-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 
-    page.goto(page.base_url + reverse("scoring:hotline-comparison", args=[campaign.slug]))
+    page.goto(f"{page.base_url}/staff/{campaign.slug}/hotline/")
     expect(page.locator("[data-chart-ready]")).to_have_count(1)
     expect(page.locator("table")).to_contain_text("市公安局")
     screenshot(page, "hotline-campaign-analytics")
 
-    page.goto(f"{page.base_url}/hotline/campaigns/{campaign.slug}/departments/{police.slug}/")
+    page.goto(f"{page.base_url}/staff/{campaign.slug}/hotline/departments/{police.slug}/")
     expect(page.locator("[data-chart-ready]")).to_have_count(3)
     screenshot(page, "hotline-department-analytics")
 

@@ -41,7 +41,7 @@ def test_liaison_logs_in_and_sees_the_liaison_workspace(page, campaign):
     screenshot(page, "liaison-workspace")
 
     # The staff workspace is refused on the server, not just hidden from the menu.
-    response = page.goto(f"{page.base_url}/workspace/staff/")
+    response = page.goto(f"{page.base_url}/staff/")
     assert response.status == 403
     expect(page.get_by_role("heading", name="无权访问")).to_be_visible()
 
@@ -49,7 +49,7 @@ def test_liaison_logs_in_and_sees_the_liaison_workspace(page, campaign):
 def test_staff_logs_in_and_sees_the_staff_workspace(page, campaign):
     login(page, "wangmin")
 
-    expect(page).to_have_url(re.compile(r"/workspace/staff/$"))
+    expect(page).to_have_url(re.compile(r"/staff/$"))
     expect(page.get_by_role("heading", name="评议办工作台")).to_be_visible()
     expect(page.get_by_role("heading", name="2021年专项工作评议")).to_be_visible()
     expect(page.locator(".chip", has_text="市教育局")).to_be_visible()

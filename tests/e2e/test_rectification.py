@@ -89,7 +89,7 @@ def test_liaison_posts_staff_publish_public_sees(page, browser, issue, tmp_path)
     staff = staff_ctx.new_page()
     staff.base_url = page.base_url
     login(staff, "wangmin")
-    staff.goto(f"{page.base_url}/workspace/staff/{slug}/rectification/")
+    staff.goto(f"{page.base_url}/staff/{slug}/rectification/")
     staff.get_by_role("link", name="市教育局：学校课后服务不能满足群众需求").click()
     screenshot(staff, "rectification-staff-review")
     staff.get_by_role("button", name="公开", exact=True).click()

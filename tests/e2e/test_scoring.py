@@ -82,7 +82,7 @@ def test_vote_score_recompute_publish_and_public_ranking(page, scoring_campaign,
 
     # Staff close the session, recompute and publish.
     login(page, staff.username)
-    page.goto(f"{base}/manage/{campaign.slug}/scoring/")
+    page.goto(f"{base}/staff/{campaign.slug}/scoring/")
     page.get_by_role("button", name="结束测评").click()
     page.get_by_role("button", name="结束投票").click()
     screenshot(page, "scoring-manage")

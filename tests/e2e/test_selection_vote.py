@@ -65,7 +65,7 @@ def member_votes(browser, base_url, username, choices, *, phone=False, shot=None
 
 def test_staff_open_members_vote_staff_close_and_publish(page, browser, batch):
     login(page, "wangmin")
-    page.goto(f"{page.base_url}/workspace/staff/campaigns/2021/batches/1/")
+    page.goto(f"{page.base_url}/staff/2021/batches/1/")
     expect(page.get_by_role("heading", name="候选部门（单位）提名")).to_be_visible()
     screenshot(page, "vote-1-staff-before-open")
 

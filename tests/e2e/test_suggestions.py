@@ -77,7 +77,7 @@ def test_citizen_submits_and_staff_merge_and_link_to_a_key_issue(page, campaign)
 
     # Staff find it by its receipt, see the similar suggestions and merge them into a theme.
     login(page, "wangmin")
-    page.goto(f"{page.base_url}/workspace/staff/{campaign.slug}/suggestions/")
+    page.goto(f"{page.base_url}/staff/{campaign.slug}/suggestions/")
     screenshot(page, "triage")
     page.get_by_label("搜索").fill(receipt)
     page.get_by_role("button", name="筛选").click()
@@ -109,7 +109,7 @@ def test_citizen_submits_and_staff_merge_and_link_to_a_key_issue(page, campaign)
     assert list(issue.themes.all()) == [suggestion.theme]
 
     # Staff confirm the key issue; the citizen's lookup now shows it.
-    page.goto(f"{page.base_url}/workspace/{campaign.slug}/key-issues/")
+    page.goto(f"{page.base_url}/staff/{campaign.slug}/key-issues/")
     page.get_by_role("button", name="确定").click()
     expect(page.get_by_text("已确定“学校课后服务不能满足群众需求”")).to_be_visible()
     screenshot(page, "key-issues")
@@ -133,7 +133,7 @@ def test_public_form_and_triage_fit_a_phone(browser, live_server, campaign):
     screenshot(page, "suggest-form-phone")
 
     login(page, "wangmin")
-    page.goto(f"{live_server.url}/workspace/staff/{campaign.slug}/suggestions/")
+    page.goto(f"{live_server.url}/staff/{campaign.slug}/suggestions/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "triage-phone")
     page.goto(f"{live_server.url}/{campaign.slug}/departments/education/")
@@ -152,12 +152,12 @@ def test_staff_pages_look_right(page, campaign, tmp_path):
     ):
         SuggestionFactory(department=education, text=text)
     login(page, "wangmin")
-    base = f"{page.base_url}/workspace/staff/{campaign.slug}"
+    base = f"{page.base_url}/staff/{campaign.slug}"
 
-    page.goto(f"{base}/proposals/{education.id}/")
+    page.goto(f"{base}/suggestions/proposals/{education.id}/")
     expect(page.get_by_role("heading", name="自动归并建议")).to_be_visible()
     screenshot(page, "proposals")
-    page.goto(f"{base}/funnel/")
+    page.goto(f"{base}/suggestions/funnel/")
     expect(page.get_by_role("cell", name="市教育局")).to_be_visible()
     screenshot(page, "funnel")
 
