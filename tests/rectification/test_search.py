@@ -76,3 +76,16 @@ def test_search_query_count_is_fixed(client, published_plan, django_assert_max_n
 def test_segments_cut_around_the_first_match():
     parts = segments("甲" * 100 + "课后服务" + "乙" * 100, ["课后"], width=10)
     assert parts[0] == ("…", False) and ("课后", True) in parts and parts[-1] == ("…", False)
+
+
+@pytest.mark.skipif(
+    "postgres" not in __import__("os").environ.get("DATABASE_URL", ""),
+    reason="trigram similarity needs PostgreSQL (pg_trgm): run with DATABASE_URL=postgres://...",
+)
+def test_on_postgresql_a_misspelt_word_still_finds_the_issue(client, published_plan):
+    campaign = published_plan.key_issue.department.campaign
+    ConfirmedKeyIssueFactory(department=published_plan.key_issue.department, title="Wifi libraries")
+
+    body = search(client, campaign, "librares").content.decode()
+
+    assert "Wifi libraries" in body.split('aria-live="polite"')[1]
