@@ -149,9 +149,11 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "campaigns:detail": ("public_page", "view"),
     "campaigns:department": ("public_page", "view"),
     "campaigns:statement-file": ("public_page", "view"),
+    "campaigns:latest": only(GET=("public_page", "view")),
     # suggestions, themes, key issues (staff prefix /staff/<slug>/…)
     "issues:suggest": ("suggestion", "submit"),
     "issues:receipt": ("suggestion", "submit"),
+    "issues:receipt-detail": only(GET=("suggestion", "submit")),
     "issues:challenge": only(GET=("suggestion", "submit")),
     "issues:deputy-suggest": ("suggestion", "propose"),
     "issues:triage": ("suggestion", "view"),
@@ -219,6 +221,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "rectification:liaison-update": only(POST=("rectification", "report")),
     "rectification:board": ("public_page", "view"),
     "rectification:issue": ("public_page", "view"),
+    "rectification:search": only(GET=("public_page", "view")),
     "rectification:feed": ("public_page", "view"),
     # published attachments are public; others 404 unless the rule in the view admits
     "rectification:file": ("public_page", "view"),

@@ -4,8 +4,9 @@ committee's staff never see the city's campaigns and the other way round."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import ORGANIZER_ROLES, Role
 from departments.models import Department
@@ -22,7 +23,7 @@ from .models import (
     VoteParticipation,
     VoteSession,
 )
-from .stages import ORDER, Stage
+from .stages import ORDER, Stage, Window, combined_window, stage_window
 
 
 def campaigns_for_user(*, user) -> QuerySet[Campaign]:
@@ -75,6 +76,11 @@ def public_campaign(*, slug: str) -> Campaign:
         return campaign_overviews(campaigns=Campaign.objects.all()).get(slug=slug)
     except Campaign.DoesNotExist as exc:
         raise Http404("没有找到该评议活动") from exc
+
+
+def latest_public_campaign() -> Campaign | None:
+    """The campaign the home page features (newest, city before districts)."""
+    return Campaign.objects.only("slug").first()
 
 
 def campaigns_of_department(*, department_id: int) -> QuerySet[EvaluatedDepartment]:
@@ -139,6 +145,60 @@ def batch_timeline(*, batch: Batch) -> list[TimelineRow]:
     return rows
 
 
+def _local_day(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def batch_window(*, batch: Batch, stage: Stage, today: dt.date) -> Window:
+    """When the public action of `stage` is open for one batch. Uses `batch.timeline` when the
+    page already built it, else builds it from the prefetched plans and transitions."""
+    timeline = getattr(batch, "timeline", None) or batch_timeline(batch=batch)
+    row = next(r for r in timeline if r.stage == stage)
+    return stage_window(
+        stage=stage,
+        current=Stage(batch.stage),
+        planned_start=row.planned_start,
+        planned_end=row.planned_end,
+        actual_start=_local_day(row.actual_start),
+        actual_end=_local_day(row.actual_end),
+        today=today,
+    )
+
+
+def _batches_with_stages() -> QuerySet[Batch]:
+    return Batch.objects.order_by("number").prefetch_related(
+        "plans", Prefetch("transitions", queryset=StageTransition.objects.order_by("at", "id"))
+    )
+
+
+def public_window(*, campaign: Campaign, stage: Stage, today: dt.date) -> Window:
+    """When the public action of `stage` is open for the campaign as a whole (any batch);
+    three queries, or none when the campaign's batches carry their timeline already."""
+    prefetched = getattr(campaign, "_prefetched_objects_cache", {})
+    batches = list(prefetched.get("batches", []))
+    if "batches" not in prefetched or not all(hasattr(b, "timeline") for b in batches):
+        batches = list(_batches_with_stages().filter(campaign=campaign))
+    return combined_window(
+        stage, [batch_window(batch=b, stage=stage, today=today) for b in batches]
+    )
+
+
+def public_batch_window(*, batch_id: int, stage: Stage, today: dt.date) -> Window:
+    """When the public action of `stage` is open for one batch (three queries)."""
+    batch = _batches_with_stages().get(pk=batch_id)
+    return batch_window(batch=batch, stage=stage, today=today)
+
+
+def batch_timeline_of(*, batch: Batch) -> list[TimelineRow]:
+    """The timeline of one batch loaded on its own (two queries: plans, transitions)."""
+    prefetch_related_objects(
+        [batch],
+        "plans",
+        Prefetch("transitions", queryset=StageTransition.objects.order_by("at", "id")),
+    )
+    return batch_timeline(batch=batch)
+
+
 def _published_votes() -> Prefetch:
     return Prefetch(
         "vote_sessions",
@@ -176,8 +236,13 @@ def public_campaign_page(*, slug: str) -> Campaign:
         )
     except Campaign.DoesNotExist as exc:
         raise Http404("没有找到该评议活动") from exc
+    today = timezone.localdate()
     for batch in campaign.batches.all():
         batch.timeline = batch_timeline(batch=batch)
+        batch.evaluation_window = batch_window(batch=batch, stage=Stage.EVALUATION, today=today)
+    campaign.suggestion_window = public_window(
+        campaign=campaign, stage=Stage.SUGGESTIONS, today=today
+    )
     return campaign
 
 

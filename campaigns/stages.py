@@ -11,7 +11,9 @@ theirs in `AppConfig.ready()`:
     def every_department_has_key_issues(batch) -> list[str]: ...
 """
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -76,3 +78,84 @@ def transition_errors(batch, current: Stage, target: Stage) -> list[str]:
     for guard in _GUARDS[target]:
         errors.extend(guard(batch))
     return errors
+
+
+# ------------------------------------------------------------------ public windows
+# What the public may do in which stage: suggestions while they are collected, surveys and
+# the online public vote while the results of rectification are evaluated.
+OPEN, UPCOMING, CLOSED = "open", "upcoming", "closed"
+
+
+@dataclass(frozen=True)
+class Window:
+    """When a public action of one stage is (or was, or will be) open."""
+
+    stage: Stage
+    state: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == OPEN
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.state == UPCOMING
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == CLOSED
+
+    @property
+    def label(self) -> str:
+        return self.stage.label
+
+
+def stage_window(
+    *,
+    stage: Stage,
+    current: Stage,
+    planned_start: dt.date | None,
+    planned_end: dt.date | None,
+    actual_start: dt.date | None,
+    actual_end: dt.date | None,
+    today: dt.date,
+) -> Window:
+    """The window of `stage` for one batch now in `current`: open only while the batch is in
+    that stage AND today lies within its planned dates (a missing date does not limit).
+    Reported dates are the actual ones where the batch has them, else the planned ones."""
+    position, now = ORDER.index(stage), ORDER.index(current)
+    if now < position:
+        return Window(stage, UPCOMING, planned_start, planned_end)
+    if now > position:
+        return Window(stage, CLOSED, actual_start or planned_start, actual_end or planned_end)
+    start = actual_start or planned_start
+    if planned_start is not None and today < planned_start:
+        return Window(stage, UPCOMING, planned_start, planned_end)
+    if planned_end is not None and today > planned_end:
+        return Window(stage, CLOSED, start, planned_end)
+    return Window(stage, OPEN, start, planned_end)
+
+
+def combined_window(stage: Stage, windows: list[Window]) -> Window:
+    """One window over several batches (a campaign collects suggestions for all of them):
+    open if any batch is open; else the next one to open; else the last one that closed.
+    No batch at all: upcoming, without dates."""
+    opened = [w for w in windows if w.is_open]
+    if opened:
+        ends = [w.end for w in opened]
+        return Window(
+            stage,
+            OPEN,
+            min((w.start for w in opened if w.start), default=None),
+            None if None in ends else max(ends),
+        )
+    upcoming = [w for w in windows if w.is_upcoming]
+    if upcoming or not windows:
+        starts = [w.start for w in upcoming if w.start]
+        first = min(starts) if starts else None
+        nxt = next((w for w in upcoming if w.start == first), None)
+        return Window(stage, UPCOMING, first, nxt.end if nxt else None)
+    last = max(windows, key=lambda w: (w.end or dt.date.min, w.start or dt.date.min))
+    return Window(stage, CLOSED, last.start, last.end)

@@ -5,6 +5,7 @@ from . import views
 app_name = "campaigns"
 
 urlpatterns = [
+    path("latest/", views.latest, name="latest"),
     path("<slug:slug>/", views.campaign_detail, name="detail"),
     path(
         "<slug:slug>/departments/<slug:department_slug>/",

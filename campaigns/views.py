@@ -1,8 +1,13 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
 from .selectors import (
+    batch_timeline_of,
     campaigns_for_user,
+    latest_public_campaign,
     public_campaign_page,
     public_campaigns,
     public_evaluated_department,
@@ -18,6 +23,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "campaigns/home.html",
         {"featured": campaigns[0] if campaigns else None, "others": campaigns[1:]},
     )
+
+
+# Where the header's links go on pages without a campaign of their own.
+LATEST_TARGETS = {
+    "campaign": "campaigns:detail",
+    "progress": "rectification:board",
+    "scores": "scoring:public-scores",
+    "search": "rectification:search",
+}
+
+
+@require_GET
+def latest(request: HttpRequest) -> HttpResponse:
+    """Redirect to a page of the newest public campaign (`?to=campaign|progress|scores|
+    search`, with `q` kept for the search)."""
+    campaign = latest_public_campaign()
+    if campaign is None:
+        return redirect("home")
+    target = LATEST_TARGETS.get(request.GET.get("to", ""), "campaigns:detail")
+    url = reverse(target, args=[campaign.slug])
+    query = request.GET.get("q", "").strip()[:100]
+    if target == "rectification:search" and query:
+        url += "?" + urlencode({"q": query})
+    return redirect(url)
 
 
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -36,6 +65,7 @@ def department_detail(request: HttpRequest, slug: str, department_slug: str) -> 
             "campaign": evaluated.campaign,
             "department": evaluated.department,
             "statement": public_statement(evaluated=evaluated),
+            "timeline": batch_timeline_of(batch=evaluated.batch),
         },
     )
 

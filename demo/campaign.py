@@ -1,11 +1,14 @@
 """The 2021 campaign of the seeds (004_*.txt): batch 1 voted in February with 6 departments,
 batch 2 voted in April with 11 (9 government departments, 2 public institutions), reports
 heard in August and November. Batch 2's top scores were culture and tourism, human
-resources and social security, and medical insurance."""
+resources and social security, and medical insurance. The Boshan district campaign is at an
+earlier stage: collecting suggestions."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from campaigns.models import Batch, Campaign, EvaluatedDepartment
+from campaigns.models import Batch, Campaign, EvaluatedDepartment, StagePlan, StageTransition
+from campaigns.stages import Stage
 from departments.models import Department, DepartmentAlias, District, Organizer
 from departments.naming import normalize_name
 
@@ -197,6 +200,34 @@ def load() -> None:
         1,
         "第一批",
         dt.date(2021, 3, 18),
-        dt.date(2021, 9, 24),
+        None,  # the report is heard after rectification, not scheduled yet
         list(boshan_depts.values()),
+    )
+    _boshan_stage(district_campaign)
+
+
+# The district campaign is at an earlier stage than the city's: its departments are chosen
+# and suggestions are being collected (the public form is open; no closing date set yet).
+BOSHAN_PLANS = [
+    (Stage.SELECTION, dt.date(2021, 3, 1), dt.date(2021, 3, 18)),
+    (Stage.SUGGESTIONS, dt.date(2021, 3, 19), None),
+]
+BOSHAN_OPENED = dt.datetime(2021, 3, 19, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _boshan_stage(campaign: Campaign) -> None:
+    batch = Batch.objects.get(campaign=campaign, number=1)
+    for stage, start, end in BOSHAN_PLANS:
+        StagePlan.objects.update_or_create(
+            batch=batch, stage=stage.value, defaults={"planned_start": start, "planned_end": end}
+        )
+    StageTransition.objects.get_or_create(
+        batch=batch,
+        from_stage=Stage.SELECTION.value,
+        to_stage=Stage.SUGGESTIONS.value,
+        at=BOSHAN_OPENED,
+        defaults={"note": "动员部署会议召开，面向社会征集意见建议"},
+    )
+    Batch.objects.filter(pk=batch.pk).exclude(stage=Stage.SUGGESTIONS.value).update(
+        stage=Stage.SUGGESTIONS.value
     )

@@ -4,7 +4,9 @@ committee's verdicts. Real figures from the seed where it gives them (353所小�
 16条公交线路 ...). Also: one overdue measure (地方金融监管局), one returned update (教育局) and
 one re-rectification (交通运输局).
 
-Idempotent: a key issue that already has a plan is left alone. Every date is fixed."""
+Idempotent: a key issue that already has a plan is left alone. Every date is fixed: a batch's
+commitments start the day it entered rectification (batch 1 on 2021-05-11, batch 2 on
+2021-07-16), so no batch shows progress before its stage allows it."""
 
 import datetime as dt
 import hashlib
@@ -13,10 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import Role, User
-from campaigns.models import Campaign
+from campaigns.models import Campaign, StageTransition
+from campaigns.stages import Stage
 from issues.models import KeyIssue
 from rectification import services
 from rectification.models import Plan, Verdict
@@ -235,12 +239,19 @@ def load() -> None:
         .order_by("department__batch__number", "department__position", "position", "id")
     )
     done = set(Plan.objects.filter(key_issue__in=issues).values_list("key_issue_id", flat=True))
+    starts = {
+        t.batch_id: timezone.localdate(t.at)
+        for t in StageTransition.objects.filter(
+            batch__campaign=campaign, to_stage=Stage.RECTIFICATION.value
+        ).order_by("at")
+    }
     for seq, issue in enumerate(issues):
         if issue.pk in done:
             continue
         ev = issue.department
         liaison = liaisons.get(ev.department_id, staff)  # departments without a demo liaison
-        start = ev.batch.vote_date + dt.timedelta(days=20)
+        # Commitments are written once the batch enters rectification (demo/selection.py).
+        start = starts[ev.batch_id]
         hearing = ev.batch.hearing_date
         plan, measures = _plan(issue, seq, liaison, staff, start, hearing)
         slug = ev.department.slug

@@ -16,6 +16,7 @@ rounded to 2 places, then check the composite rounds to the target.
 
 Idempotent: the step does nothing once the campaign has a published sheet."""
 
+import datetime as dt
 from decimal import Decimal
 
 from django.test import override_settings
@@ -31,6 +32,8 @@ from scoring.services.public_vote import code_request, vote_set_open
 from scoring.services.research import research_score_set
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from scoring.services.surveys import respondents_add, response_submit, survey_create
+
+from . import clock
 
 WEIGHTS = {  # the defaults of scoring.md
     "weight_research": Decimal("0.25"),
@@ -130,50 +133,69 @@ def load() -> None:
     researcher = User.objects.get(username="research")
     config_update(campaign=campaign, actor=staff, **WEIGHTS)
     members = _members(campaign.organizer)
-    phone = 13905330000
     for batch in campaign.batches.order_by("number"):
-        evaluated = list(
-            EvaluatedDepartment.objects.filter(batch=batch).select_related("department", "campaign")
-        )
-        slugs = {ev.id: ev.department.slug for ev in evaluated}
-        for ev in evaluated:
-            research_score_set(
-                evaluated=ev,
-                score=RESEARCH[ev.department.slug],
-                justification=JUSTIFICATION,
-                actor=researcher,
+        with clock.at(EVALUATED_ON[batch.number]):
+            _evaluate(
+                batch,
+                staff,
+                researcher,
+                members,
+                phone=13905330000 + VOTERS_PER_BATCH * (batch.number - 1),
             )
-        session = session_open(batch=batch, actor=staff)
-        for index, member in enumerate(members):
-            scores = {ev.id: committee_for(slugs[ev.id])[index] for ev in evaluated}
-            ballot_submit(session=session, member=member, scores=scores)
-        session_close(session=session, actor=staff)
+    with clock.at(clock.RESULTS_PUBLISHED):
+        sheet = sheet_recompute(campaign=campaign, actor=staff)
+        sheet_publish(sheet=sheet, actor=staff)
 
-        survey = survey_create(batch=batch, title=f"{batch.name}突出问题整改成效评价", actor=staff)
-        for group, n in SURVEY_GROUPS.items():
-            respondents_add(survey=survey, group=group, count=n, label="", actor=staff)
-            ratings = {ev.id: ratings_for(slugs[ev.id], n) for ev in evaluated}
-            for i, respondent in enumerate(survey.respondents.filter(group=group).order_by("id")):
-                response_submit(
-                    respondent=respondent,
-                    answers={ev_id: (ratings[ev_id][i], "") for ev_id in ratings},
-                )
 
-        vote = vote_set_open(batch=batch, is_open=True, actor=staff)
-        ratings = {ev.id: ratings_for(slugs[ev.id], VOTERS_PER_BATCH) for ev in evaluated}
-        with override_settings(SMS_BACKEND="scoring.sms.LocmemSmsBackend"):
-            for i in range(VOTERS_PER_BATCH):
-                phone += 1
-                ip = f"112.{batch.number}.{i}.8"
-                code_request(vote=vote, phone=str(phone), client_ip=ip)
-                public_ballot_submit(
-                    vote=vote,
-                    phone=str(phone),
-                    code=sms.outbox.pop()["code"],
-                    ratings={ev_id: r[i] for ev_id, r in ratings.items()},
-                    client_ip=ip,
-                )
-        vote_set_open(batch=batch, is_open=False, actor=staff)
+# The day each batch's evaluation inputs are taken, inside its 成效评价 stage
+# (demo/selection.py: batch 1 from 2021-08-16, batch 2 from 2021-10-11).
+EVALUATED_ON = {
+    1: dt.datetime(2021, 8, 20, 10, 0, tzinfo=clock.TZ),
+    2: dt.datetime(2021, 10, 20, 10, 0, tzinfo=clock.TZ),
+}
 
-    sheet = sheet_recompute(campaign=campaign, actor=staff)
-    sheet_publish(sheet=sheet, actor=staff)
+
+def _evaluate(batch, staff, researcher, members, *, phone: int) -> None:
+    """Research scores, the committee session, the survey and the public vote of a batch."""
+    evaluated = list(
+        EvaluatedDepartment.objects.filter(batch=batch).select_related("department", "campaign")
+    )
+    slugs = {ev.id: ev.department.slug for ev in evaluated}
+    for ev in evaluated:
+        research_score_set(
+            evaluated=ev,
+            score=RESEARCH[ev.department.slug],
+            justification=JUSTIFICATION,
+            actor=researcher,
+        )
+    session = session_open(batch=batch, actor=staff)
+    for index, member in enumerate(members):
+        scores = {ev.id: committee_for(slugs[ev.id])[index] for ev in evaluated}
+        ballot_submit(session=session, member=member, scores=scores)
+    session_close(session=session, actor=staff)
+
+    survey = survey_create(batch=batch, title=f"{batch.name}突出问题整改成效评价", actor=staff)
+    for group, n in SURVEY_GROUPS.items():
+        respondents_add(survey=survey, group=group, count=n, label="", actor=staff)
+        ratings = {ev.id: ratings_for(slugs[ev.id], n) for ev in evaluated}
+        for i, respondent in enumerate(survey.respondents.filter(group=group).order_by("id")):
+            response_submit(
+                respondent=respondent,
+                answers={ev_id: (ratings[ev_id][i], "") for ev_id in ratings},
+            )
+
+    vote = vote_set_open(batch=batch, is_open=True, actor=staff)
+    ratings = {ev.id: ratings_for(slugs[ev.id], VOTERS_PER_BATCH) for ev in evaluated}
+    with override_settings(SMS_BACKEND="scoring.sms.LocmemSmsBackend"):
+        for i in range(VOTERS_PER_BATCH):
+            phone += 1
+            ip = f"112.{batch.number}.{i}.8"
+            code_request(vote=vote, phone=str(phone), client_ip=ip)
+            public_ballot_submit(
+                vote=vote,
+                phone=str(phone),
+                code=sms.outbox.pop()["code"],
+                ratings={ev_id: r[i] for ev_id, r in ratings.items()},
+                client_ip=ip,
+            )
+    vote_set_open(batch=batch, is_open=False, actor=staff)

@@ -120,7 +120,9 @@ VOTES = {
     ),
 }
 
-# (from, to, datetime, note) per batch: batch 1 is further along than batch 2.
+# (from, to, datetime, note) per batch. Both batches went through to results in 2021:
+# batch 1 heard in August, batch 2 in November; the score sheet is published on
+# RESULTS_PUBLISHED (demo/scores.py) once batch 2 has been evaluated.
 TRANSITIONS = {
     1: [
         (
@@ -136,6 +138,18 @@ TRANSITIONS = {
             (5, 11, 15, 0),
             "第一批整改调度会议，重点整改问题公开承诺",
         ),
+        (
+            Stage.RECTIFICATION,
+            Stage.EVALUATION,
+            (8, 16, 9, 0),
+            "整改基本完成，开展问卷调查、网上社会投票和专项调研",
+        ),
+        (
+            Stage.EVALUATION,
+            Stage.PUBLISHED,
+            (8, 27, 9, 0),
+            "常委会会议听取第一批整改情况报告并进行满意度测评",
+        ),
     ],
     2: [
         (Stage.SELECTION, Stage.SUGGESTIONS, (5, 11, 10, 0), "第二批动员部署暨第一批整改调度会议"),
@@ -144,6 +158,24 @@ TRANSITIONS = {
             Stage.KEY_ISSUES,
             (6, 15, 9, 0),
             "意见建议征集结束，调研组开展专项调研",
+        ),
+        (
+            Stage.KEY_ISSUES,
+            Stage.RECTIFICATION,
+            (7, 16, 15, 0),
+            "第二批整改调度会议，重点整改问题公开承诺",
+        ),
+        (
+            Stage.RECTIFICATION,
+            Stage.EVALUATION,
+            (10, 11, 9, 0),
+            "整改基本完成，开展问卷调查、网上社会投票和专项调研",
+        ),
+        (
+            Stage.EVALUATION,
+            Stage.PUBLISHED,
+            (11, 5, 9, 0),
+            "常委会会议听取第二批整改情况报告，公布评议结果",
         ),
     ],
 }

@@ -559,6 +559,9 @@ def _text(rng: random.Random, base: str) -> str:
     return rng.choice(PREFIXES).format(place=place) + base + rng.choice(SUFFIXES)
 
 
+COLLECTION_OPENED = {1: dt.date(2021, 3, 5), 2: dt.date(2021, 5, 11)}
+
+
 def _suggestion(rng, key, campaign, department, text, start, districts, staff, theme=None):
     channel = _pick(rng, CHANNELS)
     if channel == Channel.DEPUTY:
@@ -602,7 +605,9 @@ def load() -> None:
     for ev in evaluated:
         slug = ev.department.slug
         rng = random.Random(f"pingyi-demo-{slug}")  # noqa: S311 - demo text, not security
-        start = dt.date(2021, 1, 10) if ev.batch.number == 1 else dt.date(2021, 3, 10)
+        # Submitted while the batch collected suggestions (demo/selection.py: batch 1 from
+        # 2021-03-05, batch 2 from 2021-05-11); key issues confirmed in the next stage.
+        start = COLLECTION_OPENED[ev.batch.number]
         confirmed_at = dt.datetime.combine(start + dt.timedelta(days=45), dt.time(10), TZ)
         for position, (title, description, hotline, theme_title, summary, phrasings) in enumerate(
             KEY_ISSUES.get(slug, []), start=1
@@ -649,7 +654,7 @@ def load() -> None:
     for n in range(24):
         key = f"demo:unassigned:{n}"
         text = _text(rng, rng.choice(UNASSIGNED))
-        row = _suggestion(rng, key, campaign, None, text, dt.date(2021, 1, 10), districts, staff)
+        row = _suggestion(rng, key, campaign, None, text, COLLECTION_OPENED[1], districts, staff)
         if key not in existing:
             new.append(row)
     Suggestion.objects.bulk_create(new, batch_size=500)

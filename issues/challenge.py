@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 
 import altcha
@@ -48,6 +49,22 @@ def challenge_verify(payload: str) -> bool:
         return False
     signature = json.loads(base64.b64decode(payload))["signature"]
     return cache.add(f"altcha:used:{signature}", 1, timeout=int(EXPIRES.total_seconds()) + 60)
+
+
+def challenge_submission_key(payload: str) -> str | None:
+    """A key naming the submission a correct, unexpired solution belongs to (whether or not
+    it was already used), so a form sent twice with the same solution is recognised as one
+    submission. None for anything that is not a valid solution."""
+    if not payload or len(payload) > 4000:
+        return None
+    try:
+        ok, _ = altcha.verify_solution_v1(payload, _key(), check_expires=True)
+        if not ok:
+            return None
+        signature = json.loads(base64.b64decode(payload))["signature"]
+    except Exception:  # malformed input of any kind
+        return None
+    return "web:" + hashlib.sha256(str(signature).encode()).hexdigest()[:56]
 
 
 def solve_for_tests(challenge: dict) -> str:

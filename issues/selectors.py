@@ -324,3 +324,8 @@ def deputy_submissions(*, deputy, campaign: Campaign) -> QuerySet[Suggestion]:
         .select_related("department__department", "theme")
         .order_by("-created_at")
     )
+
+
+def suggestion_by_submission(*, campaign, key: str) -> Suggestion | None:
+    """The web suggestion stored for one solved challenge (see challenge_submission_key)."""
+    return Suggestion.objects.filter(campaign=campaign, import_key=key).only("receipt").first()

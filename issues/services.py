@@ -44,8 +44,13 @@ def _create(**fields) -> Suggestion:
         try:
             with transaction.atomic():
                 return Suggestion.objects.create(receipt=new_receipt(year=campaign.year), **fields)
-        except IntegrityError:  # a receipt collision: astronomically rare, try another
-            continue
+        except IntegrityError:
+            key = fields.get("import_key")
+            if key:  # the same submission stored meanwhile (a form sent twice at once)
+                earlier = Suggestion.objects.filter(campaign=campaign, import_key=key).first()
+                if earlier is not None:
+                    return earlier
+            continue  # a receipt collision: astronomically rare, try another
     raise RuntimeError("无法生成回执编号")
 
 
@@ -62,7 +67,11 @@ def suggestion_submit_public(
     source_type: str,
     text: str,
     contact: str = "",
+    submission_key: str | None = None,
 ) -> Suggestion:
+    """`submission_key` names the web submission (its solved challenge); it is stored in the
+    idempotency column `import_key`, whose unique constraint makes a resent form store one
+    suggestion however the two requests interleave."""
     _check_department(campaign, department)
     if source_type not in (SourceType.PUBLIC, SourceType.ENTERPRISE, SourceType.OTHER):
         raise ValidationError("来源类型无效")
@@ -74,6 +83,7 @@ def suggestion_submit_public(
         text=text.strip(),
         contact=contact.strip(),
         submitted_on=timezone.localdate(),
+        import_key=submission_key,
     )
 
 

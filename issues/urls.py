@@ -10,6 +10,7 @@ urlpatterns = [
     # Public
     path("<slug:slug>/suggest/", views.public_suggest, name="suggest"),
     path("suggestions/receipt/", views.receipt_lookup, name="receipt"),
+    path("suggestions/receipt/<str:receipt>/", views.receipt_detail, name="receipt-detail"),
     path("suggestions/challenge/", views.challenge, name="challenge"),
     # Deputies
     path("workspace/deputy/<slug:slug>/suggest/", views.deputy_suggest, name="deputy-suggest"),

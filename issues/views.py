@@ -17,9 +17,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -28,11 +29,12 @@ from django_ratelimit.core import is_ratelimited
 from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
-from campaigns.selectors import campaign_for_user
+from campaigns.selectors import campaign_for_user, public_window
 from campaigns.selectors import public_campaign as get_public_campaign
+from campaigns.stages import Stage
 
 from . import services
-from .challenge import challenge_new, challenge_verify
+from .challenge import challenge_new, challenge_submission_key, challenge_verify
 from .exports import workbook_bytes
 from .forms import (
     DeputySuggestionForm,
@@ -53,6 +55,7 @@ from .selectors import (
     merge_proposals,
     similar_suggestions,
     suggestion_by_receipt,
+    suggestion_by_submission,
     suggestion_triage,
     themes_of_campaign,
 )
@@ -87,8 +90,23 @@ def challenge(request: HttpRequest) -> JsonResponse:
     return JsonResponse(challenge_new())
 
 
+def _closed(request: HttpRequest, campaign, window, *, action: str) -> HttpResponse:
+    """The page shown instead of a public form outside its stage: when it was or will be
+    open. A POST is refused with 403 so nothing outside the window is ever accepted."""
+    return render(
+        request,
+        "campaigns/public_closed.html",
+        {"campaign": campaign, "window": window, "action": action},
+        status=403 if request.method == "POST" else 200,
+    )
+
+
 def public_suggest(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_public_campaign(slug=slug)
+    window = public_window(campaign=campaign, stage=Stage.SUGGESTIONS, today=timezone.localdate())
+    campaign.suggestion_window = window  # the header links the form while it is open
+    if not window.is_open:
+        return _closed(request, campaign, window, action="提出意见建议")
     form = PublicSuggestionForm(request.POST or None, campaign=campaign)
     if request.method == "POST":
         # Every attempt counts, accepted or not, so a script cannot probe the form freely.
@@ -103,7 +121,14 @@ def public_suggest(request: HttpRequest, slug: str) -> HttpResponse:
                 {"campaign": campaign, "form": form},
                 status=400,
             )
-        if not challenge_verify(request.POST.get("altcha", "")):
+        payload = request.POST.get("altcha", "")
+        # A second POST of the same solved challenge (a double click, a resent form) is the
+        # same submission: show its receipt instead of refusing or storing it twice.
+        key = challenge_submission_key(payload)
+        earlier = suggestion_by_submission(campaign=campaign, key=key) if key else None
+        if earlier is not None:
+            return redirect("issues:receipt-detail", receipt=earlier.receipt)
+        if not challenge_verify(payload):
             form.add_error(None, "请先完成“我不是机器人”验证（浏览器需启用 JavaScript）。")
             return render(
                 request,
@@ -118,12 +143,10 @@ def public_suggest(request: HttpRequest, slug: str) -> HttpResponse:
                 source_type=form.cleaned_data["source_type"],
                 text=form.cleaned_data["text"],
                 contact=form.cleaned_data["contact"],
+                submission_key=key,
             )
-            return render(
-                request,
-                "issues/public_thanks.html",
-                {"campaign": campaign, "suggestion": suggestion},
-            )
+            # Post/redirect/get: reloading the receipt page never re-sends the form.
+            return redirect("issues:receipt-detail", receipt=suggestion.receipt)
     return render(request, "issues/public_suggest.html", {"campaign": campaign, "form": form})
 
 
@@ -139,6 +162,24 @@ def receipt_lookup(request: HttpRequest) -> HttpResponse:
         request,
         "issues/receipt.html",
         {"number": number, "suggestion": suggestion, "searched": bool(number)},
+    )
+
+
+@require_GET
+@never_cache
+def receipt_detail(request: HttpRequest, receipt: str) -> HttpResponse:
+    """The receipt at its own address, where the public form redirects after a submission.
+    Receipt numbers are random (YJ2021-7KQ4M9TX), and the page shows only the status, never
+    the text or the contact, like the lookup."""
+    if _limited(request, "receipt", ["30/m"]):
+        return rate_limited(request, None)
+    suggestion = suggestion_by_receipt(receipt=receipt[:30])
+    if suggestion is None:
+        raise Http404("没有找到该回执编号")
+    return render(
+        request,
+        "issues/public_thanks.html",
+        {"campaign": suggestion.campaign, "suggestion": suggestion},
     )
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
@@ -74,6 +75,7 @@ class MeasureRow:
     badge: status.Badge
     overdue_days: int
     days_left: int
+    lateness: status.Lateness | None = None
 
     @property
     def progress(self) -> int | None:
@@ -83,14 +85,28 @@ class MeasureRow:
         return max(0, min(100, int(self.current_value * 100 / self.target_value)))
 
 
+def _finished_on(m: Measure | None) -> dt.date | None:
+    moment = (m.done_at or m.closed_at) if m else None
+    return timezone.localdate(moment) if moment else None
+
+
 def _measure_rows(
-    snapshot: list[dict], live: dict[int, Measure], today: dt.date
+    snapshot: list[dict], live: dict[int, Measure], today: dt.date, *, running: bool = True
 ) -> list[MeasureRow]:
+    """`running`: the batch is in a live stage (status.LIVE_STAGES), so open measures count
+    their lateness to today; otherwise lateness is frozen at the measure's finish."""
     rows = []
     for item in snapshot:
         m = live.get(item["id"])
         state = m.state if m else Measure.State.NOT_STARTED
         deadline = dt.date.fromisoformat(item["deadline"])
+        late = status.lateness(
+            deadline=deadline,
+            state=state,
+            finished_on=_finished_on(m),
+            live=running,
+            today=today,
+        )
         target = item["target_value"]
         rows.append(
             MeasureRow(
@@ -106,8 +122,9 @@ def _measure_rows(
                 state_label=Measure.State(state).label,
                 current_value=m.current_value if m else None,
                 badge=status.measure_status(deadline=deadline, state=state, today=today),
-                overdue_days=status.overdue_days(deadline=deadline, state=state, today=today),
+                overdue_days=late.days if late.code == status.LATE_NOW else 0,
                 days_left=(deadline - today).days,
+                lateness=late,
             )
         )
     return rows
@@ -142,7 +159,8 @@ def _progress(issue: KeyIssue, today: dt.date, *, percent: int | None = None) ->
     versions = list(plan.versions.all()) if plan else []
     version = versions[0] if versions else None
     live = {m.id: m for m in plan.measures.all()} if plan else {}
-    rows = _measure_rows(version.measures if version else [], live, today)
+    running = issue.department.batch.stage in status.LIVE_STAGES
+    rows = _measure_rows(version.measures if version else [], live, today, running=running)
     verdicts = list(issue.verdicts.all())
     rebounds = list(issue.rebounds.all())
     satisfied = any(v.result == Verdict.Result.SATISFIED for v in verdicts)
@@ -162,7 +180,8 @@ def _progress(issue: KeyIssue, today: dt.date, *, percent: int | None = None) ->
         measures=rows,
         percent=100 if satisfied else percent,
         badge=badge,
-        days_left=status.days_to(deadline, today),
+        # Days to (or past) the deadline mean something only while the batch is live.
+        days_left=status.days_to(deadline, today) if running else None,
         satisfied=satisfied,
         open_rebound=next((r for r in rebounds if r.resolved_at is None), None),
         last_published=getattr(issue, "last_published", None),

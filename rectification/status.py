@@ -70,3 +70,55 @@ def issue_status(
 
 def days_to(deadline: dt.date | None, today: dt.date) -> int | None:
     return None if deadline is None else (deadline - today).days
+
+
+# While a batch is in one of these stages its measures are live: lateness counts to today.
+# Afterwards (evaluation, results) it is history: how late a measure was finished, or that
+# it was still unfinished when rectification closed. Stage values of campaigns.stages.
+LIVE_STAGES = ("rectification", "follow_up")
+
+DUE_IN, LATE_NOW, FINISHED_LATE, ON_TIME, UNFINISHED = (
+    "due_in",
+    "late_now",
+    "finished_late",
+    "on_time",
+    "unfinished",
+)
+
+
+@dataclass(frozen=True)
+class Lateness:
+    code: str
+    days: int = 0
+
+    @property
+    def label(self) -> str:
+        return {
+            DUE_IN: f"剩余 {self.days} 天",
+            LATE_NOW: f"已逾期 {self.days} 天",
+            FINISHED_LATE: f"超过完成时限 {self.days} 天完成",
+            ON_TIME: "按期完成",
+            UNFINISHED: "整改阶段结束时未完成",
+        }[self.code]
+
+    @property
+    def is_late(self) -> bool:
+        return self.code in (LATE_NOW, FINISHED_LATE, UNFINISHED)
+
+
+def lateness(
+    *, deadline: dt.date, state: str, finished_on: dt.date | None, live: bool, today: dt.date
+) -> Lateness:
+    """How late a measure is (live batch) or was (finished batch). A finished measure is
+    measured from its finish date, never from today; an open measure counts to today only
+    while its batch is live."""
+    if state not in OPEN_STATES:
+        if finished_on is None:
+            return Lateness(ON_TIME)
+        late = (finished_on - deadline).days
+        return Lateness(FINISHED_LATE, late) if late > 0 else Lateness(ON_TIME)
+    if not live:
+        return Lateness(UNFINISHED)
+    if deadline < today:
+        return Lateness(LATE_NOW, (today - deadline).days)
+    return Lateness(DUE_IN, (deadline - today).days)

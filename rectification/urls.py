@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/progress/", views.board, name="board"),
     path("<slug:slug>/progress/feed/", PublishedUpdatesFeed(), name="feed"),
     path("<slug:slug>/progress/<int:pk>/", views.issue, name="issue"),
+    path("<slug:slug>/search/", views.search, name="search"),
     path("rectification/files/<int:pk>/", views.attachment_file, name="file"),
     path(
         "rectification/files/<int:pk>/thumb/",

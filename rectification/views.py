@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
@@ -29,6 +29,7 @@ from .forms import (
     VerdictForm,
 )
 from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound
+from .search import clean_query, public_search
 from .status import CSS, LABELS
 
 STAFF = (Role.STAFF, Role.ADMIN)
@@ -65,6 +66,19 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             "departments": departments,
             "statuses": [*LABELS.items(), ("rebound", "反弹跟踪")],
         },
+    )
+
+
+@require_GET
+def search(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search the campaign's public key issues, measures and published progress (`?q=`)."""
+    campaign = public_campaign(slug=slug)
+    query = clean_query(request.GET.get("q", ""))
+    hits = public_search(campaign=campaign, query=query) if query else []
+    return render(
+        request,
+        "rectification/search.html",
+        {"campaign": campaign, "search_query": query, "hits": hits},
     )
 
 

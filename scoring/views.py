@@ -10,13 +10,15 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from accounts.models import Role
 from accounts.permissions import WORKSPACE_ROLES, role_required
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
-from campaigns.selectors import campaign_for_user, public_campaign
+from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
+from campaigns.stages import Stage
 
 from . import selectors
 from .export import workbook_bytes
@@ -423,6 +425,11 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
     if respondent.user_id and respondent.user_id != request.user.pk:
         raise Http404("该链接只能由受邀代表本人使用")
     survey = respondent.survey
+    window = public_batch_window(
+        batch_id=survey.batch_id, stage=Stage.EVALUATION, today=timezone.localdate()
+    )
+    if not window.is_open:
+        return _closed(request, survey.batch.campaign, window, action="问卷调查")
     evaluated = list(
         EvaluatedDepartment.objects.filter(batch=survey.batch).select_related("department")
     )
@@ -456,6 +463,17 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- public -----------------------------------------------------------------------------------
+def _closed(request: HttpRequest, campaign, window, *, action: str) -> HttpResponse:
+    """Outside the evaluation stage: when the survey or vote was or will be open; a POST is
+    refused (403) so no answer or ballot is taken outside the window."""
+    return render(
+        request,
+        "campaigns/public_closed.html",
+        {"campaign": campaign, "window": window, "action": action},
+        status=403 if request.method == "POST" else 200,
+    )
+
+
 def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     vote = get_object_or_404(
@@ -464,6 +482,11 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
     evaluated = list(
         EvaluatedDepartment.objects.filter(batch=vote.batch).select_related("department")
     )
+    window = public_batch_window(
+        batch_id=vote.batch_id, stage=Stage.EVALUATION, today=timezone.localdate()
+    )
+    if not window.is_open:
+        return _closed(request, campaign, window, action=f"{vote.batch.name}网上社会投票")
     context = {"campaign": campaign, "vote": vote, "evaluated": evaluated, "ratings": RATINGS}
     if not vote.is_open:
         return render(request, "scoring/vote.html", {**context, "step": "closed"})

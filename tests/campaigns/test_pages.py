@@ -443,8 +443,9 @@ def test_every_page_renders_in_a_bounded_number_of_queries(
         # 7 for the campaign page, 1 for the scoring links (open public votes, scores).
         (reverse("campaigns:detail", args=[campaign.slug]), 8),
         # 1 for the page, up to 4 for key issues (issues app), 2 for the hotline figures
-        # (aggregates), 1 for the published scores: fixed, whatever the data volume.
-        (reverse("campaigns:department", args=[campaign.slug, ev.department.slug]), 8),
+        # (aggregates), 1 for the published scores, 2 for the stage stepper (plans,
+        # transitions): fixed, whatever the data volume.
+        (reverse("campaigns:department", args=[campaign.slug, ev.department.slug]), 10),
     ]:
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200, url

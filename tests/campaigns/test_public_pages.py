@@ -74,8 +74,9 @@ def test_department_page_within_a_campaign(client, django_assert_max_num_queries
     ev = EvaluatedDepartmentFactory(department__name="淄博市教育局", department__slug="education")
 
     # 1 for the page, up to 4 for key issues (issues app), 2 for the hotline figures
-    # (aggregates, whatever the ticket count), 1 for the published scores.
-    with django_assert_max_num_queries(8):
+    # (aggregates, whatever the ticket count), 1 for the published scores, 2 for the batch's
+    # stage stepper (plans, transitions).
+    with django_assert_max_num_queries(10):
         response = client.get(f"/{ev.campaign.slug}/departments/education/")
 
     body = response.content.decode()

@@ -31,8 +31,9 @@ def test_public_campaign_and_department_pages_of_the_demo(page, demo):
     page.goto(f"{page.base_url}/2021/")
 
     expect(page.get_by_role("heading", name="常委会决定")).to_be_visible()
-    expect(page.locator("#batch-1 .badge-stage").first).to_have_text("整改落实")
-    expect(page.locator("#batch-2 .badge-stage").first).to_have_text("确定重点整改问题")
+    # Both 2021 batches went through to results.
+    expect(page.locator("#batch-1 .badge-stage").first).to_have_text("结果公布")
+    expect(page.locator("#batch-2 .badge-stage").first).to_have_text("结果公布")
     expect(page.locator("#batch-1 .result-sheet")).to_contain_text("收回选票 28 张")
     screenshot(page, "demo-public-campaign")
     fits_phone(page)
@@ -52,16 +53,16 @@ def test_staff_batch_page_of_the_demo(page, demo):
     page.get_by_role("link", name="淄博市人大常委会2021年专项工作评议").click()
     page.get_by_role("row", name="第一批").get_by_role("link", name="管理").click()
 
-    expect(page.locator("#timeline .is-current")).to_contain_text("整改落实")
+    expect(page.locator("#timeline .is-current")).to_contain_text("结果公布")
     expect(page.locator("#stage")).to_contain_text("第一批整改调度会议")
     expect(page.locator("#vote .result-sheet")).to_contain_text("当选")
     screenshot(page, "demo-staff-batch-1")
 
-    # Rectification -> evaluation is open to guards of later features; stepping back works.
-    page.get_by_label("进入阶段").select_option(label="确定重点整改问题")
+    # Stepping back one stage works.
+    page.get_by_label("进入阶段").select_option(label="成效评价")
     page.get_by_label("说明（可选）").fill("演示：退回")
     page.get_by_role("button", name="变更阶段").click()
-    expect(page.locator(".message-success")).to_contain_text("已进入“确定重点整改问题”阶段")
+    expect(page.locator(".message-success")).to_contain_text("已进入“成效评价”阶段")
     fits_phone(page)
     screenshot(page, "demo-staff-batch-1-phone")
 

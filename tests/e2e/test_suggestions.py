@@ -30,7 +30,7 @@ def quick_challenge(settings):
 def campaign():
     staff = StaffFactory(username="wangmin", name="王敏")
     campaign = CampaignFactory(organizer=staff.organizer, title="2021年专项工作评议", year=2021)
-    batch = BatchFactory(campaign=campaign, number=1, name="第一批")
+    batch = BatchFactory(campaign=campaign, number=1, name="第一批", stage="suggestions")
     education = EvaluatedDepartmentFactory(
         batch=batch,
         department__name="淄博市教育局",

@@ -24,8 +24,11 @@ def cheap_challenge(settings):
 
 @pytest.fixture
 def evaluated():
+    # The public form is open while suggestions are collected.
     return EvaluatedDepartmentFactory(
-        department__name="淄博市教育局", department__short_name="市教育局"
+        department__name="淄博市教育局",
+        department__short_name="市教育局",
+        batch__stage="suggestions",
     )
 
 
@@ -50,8 +53,11 @@ def public_post(client, evaluated, **overrides):
 def test_citizen_submits_anonymously_and_gets_a_receipt(client, evaluated):
     response = public_post(client, evaluated, contact="")
 
-    assert response.status_code == 200
+    # Post/redirect/get: the receipt has its own address.
+    assert response.status_code == 302
     suggestion = Suggestion.objects.get()
+    assert response["Location"] == reverse("issues:receipt-detail", args=[suggestion.receipt])
+    response = client.get(response["Location"])
     assert suggestion.channel == Channel.WEB
     assert suggestion.source_type == SourceType.PUBLIC
     assert suggestion.department == evaluated
@@ -89,14 +95,18 @@ def test_missing_or_wrong_proof_of_work_is_refused(client, evaluated):
 def test_a_solved_challenge_is_accepted_once(client, evaluated):
     payload = solved(client)
 
-    assert public_post(client, evaluated, altcha=payload).status_code == 200
-    assert public_post(client, evaluated, altcha=payload).status_code == 400
+    first = public_post(client, evaluated, altcha=payload)
+    again = public_post(client, evaluated, altcha=payload)
+
+    # The same solved challenge sent twice is one submission: both land on its receipt.
+    assert first.status_code == again.status_code == 302
+    assert first["Location"] == again["Location"]
     assert Suggestion.objects.count() == 1
 
 
 def test_rate_limit_per_client_refuses_after_the_allowance(client, evaluated):
     for _ in range(3):
-        assert public_post(client, evaluated).status_code == 200
+        assert public_post(client, evaluated).status_code == 302
 
     response = public_post(client, evaluated)
 
@@ -117,7 +127,7 @@ def test_rate_limit_is_per_ip(client, evaluated):
 
     response = client.post(url, {**data, "altcha": solved(client)}, REMOTE_ADDR="10.0.0.2")
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert Suggestion.objects.count() == 4
 
 

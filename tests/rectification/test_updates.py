@@ -5,6 +5,8 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from campaigns.models import Batch
+from campaigns.stages import Stage
 from rectification import services
 from rectification.models import Attachment, Event, Measure, ProgressUpdate
 
@@ -108,6 +110,9 @@ def test_only_staff_close_off_a_measure_the_liaison_marked_done(published_plan):
 
 @time_machine.travel(dt.datetime(2021, 7, 5, 10, tzinfo=dt.UTC), tick=False)
 def test_public_page_badges_follow_the_frozen_date(client, published_plan):
+    Batch.objects.filter(pk=published_plan.key_issue.department.batch_id).update(
+        stage=Stage.RECTIFICATION
+    )
     body = client.get(_urls(published_plan)[0]).content.decode()
     # 353所 measure due 2021-06-30 is 5 days late; the other is due 2021-07-15 (at risk).
     assert "已逾期 5 天" in body

@@ -35,7 +35,8 @@ class ScoringConfigFactory(DjangoModelFactory):
 def campaign_with_batch(n_departments: int = 1, *, staff=None):
     staff = staff or StaffFactory()
     campaign = CampaignFactory(organizer=staff.organizer)
-    batch = BatchFactory(campaign=campaign, number=1, name="第一批")
+    # Scoring inputs (surveys, the public vote) are taken while the batch is evaluated.
+    batch = BatchFactory(campaign=campaign, number=1, name="第一批", stage="evaluation")
     evaluated = [
         EvaluatedDepartmentFactory(batch=batch, position=i) for i in range(1, n_departments + 1)
     ]

@@ -172,7 +172,7 @@ def test_hotline_reader_refuses_a_zip_bomb(tmp_path):
 
 def test_an_oversized_form_body_is_refused_without_a_stack_trace(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
-    evaluated = EvaluatedDepartmentFactory()
+    evaluated = EvaluatedDepartmentFactory(batch__stage="suggestions")
 
     response = client.post(
         reverse("issues:suggest", args=[evaluated.campaign.slug]),

@@ -5,9 +5,12 @@ from demo.loader import load_demo
 
 class Command(BaseCommand):
     help = (
-        "载入演示数据：淄博市人大常委会2021年专项工作评议（两个批次，6 + 11 个部门（单位）），"
+        "载入演示数据：淄博市人大常委会2021年专项工作评议（两个批次，6 + 11 个部门（单位），"
+        "均已走完至结果公布，所有日期都在2021年），博山区评议活动（正在征集意见建议），"
         "区县、镇（街道），以及每种角色的演示账号。可重复运行：第二次运行不做任何改动。"
-        " / Load the demo 2021 campaign, geography and one demo login per role. Idempotent."
+        " / Load the demo 2021 campaign (both batches through to results, every date in 2021),"
+        " the Boshan campaign (collecting suggestions), geography and one demo login per role."
+        " Idempotent."
     )
 
     def add_arguments(self, parser):
