@@ -46,6 +46,37 @@ def published_sheet(*, campaign: Campaign) -> ScoreSheet | None:
     return campaign.score_sheets.filter(published_at__isnull=False).order_by("-version").first()
 
 
+def published_versions(*, campaign: Campaign) -> list[ScoreSheet]:
+    """Every published version, newest first (the public page links to each)."""
+    return list(
+        campaign.score_sheets.filter(published_at__isnull=False)
+        .select_related("published_by", "corrects")
+        .order_by("-version")
+    )
+
+
+def correction_note(*, sheet: ScoreSheet) -> dict | None:
+    """What the public reads about a correction: who published it, when, why, and which
+    departments changed by how much against the version it corrects. None for a first
+    publication."""
+    if sheet.corrects_id is None or sheet.corrects is None:
+        return None
+    changes = sheet_diff(old=sheet.corrects, new=sheet)
+    for change in changes:
+        old, new = change["changes"].get("composite", (None, None))
+        change["composite_delta"] = (
+            new - old if old is not None and new is not None and new != old else None
+        )
+    return {
+        "version": sheet.version,
+        "corrects": sheet.corrects.version,
+        "by": sheet.published_by.display_name if sheet.published_by else "",
+        "at": sheet.published_at,
+        "reason": sheet.correction_reason,
+        "changes": changes,
+    }
+
+
 def public_row(*, evaluated: EvaluatedDepartment) -> ScoreRow | None:
     sheet = published_sheet(campaign=evaluated.campaign)
     if sheet is None:
