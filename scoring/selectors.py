@@ -63,10 +63,18 @@ def correction_note(*, sheet: ScoreSheet) -> dict | None:
         return None
     changes = sheet_diff(old=sheet.corrects, new=sheet)
     for change in changes:
-        old, new = change["changes"].get("composite", (None, None))
-        change["composite_delta"] = (
-            new - old if old is not None and new is not None and new != old else None
-        )
+        # (label, old, new, delta): delta for scores present in both versions, not ranks.
+        change["deltas"] = [
+            (
+                FIELD_LABELS[field],
+                old,
+                new,
+                f"{new - old:+.2f}"
+                if old is not None and new is not None and not field.startswith("rank")
+                else "",
+            )
+            for field, (old, new) in change["changes"].items()
+        ]
     return {
         "version": sheet.version,
         "corrects": sheet.corrects.version,
