@@ -164,10 +164,23 @@ class ScoreRowSerializer(serializers.ModelSerializer):
 class ScoreSheetSerializer(serializers.ModelSerializer):
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     rows = ScoreRowSerializer(many=True)
+    corrects = serializers.IntegerField(
+        source="corrects.version", allow_null=True, default=None, read_only=True
+    )
 
     class Meta:
         model = ScoreSheet
-        fields = ["id", "campaign", "version", "created_at", "complete", "published_at", "rows"]
+        fields = [
+            "id",
+            "campaign",
+            "version",
+            "created_at",
+            "complete",
+            "published_at",
+            "corrects",
+            "correction_reason",
+            "rows",
+        ]
 
 
 class CorrectionChangeSerializer(serializers.Serializer):

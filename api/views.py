@@ -173,7 +173,7 @@ class ScoreSheetViewSet(MatrixViewSet):
         rows = ScoreRow.objects.order_by("rank_campaign", "department_name")
         return (
             ScoreSheet.objects.filter(campaign__in=self.campaigns())
-            .select_related("campaign")
+            .select_related("campaign", "corrects")
             .prefetch_related(Prefetch("rows", queryset=rows))
         )
 

@@ -54,7 +54,7 @@ def batch_rolls(*, session_ids: list[int]) -> dict[int, int]:
 def collect_inputs(
     *, campaign: Campaign, evaluated: list[EvaluatedDepartment] | None = None
 ) -> list[DepartmentInputs]:
-    """Every evaluated department's inputs, in batch order. Six queries plus hotline's."""
+    """Every evaluated department's inputs, in batch order. Seven queries plus hotline's."""
     if evaluated is None:
         evaluated = evaluated_departments(campaign=campaign)
     ids = [ev.id for ev in evaluated]
