@@ -2,7 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from campaigns.models import Campaign, EvaluatedDepartment
 from hotline.selectors import campaign_comparison, hotline_counts
@@ -129,6 +139,16 @@ def open_sessions_for_member(*, user) -> QuerySet[CommitteeSession]:
     return (
         CommitteeSession.objects.filter(
             closed_at__isnull=True, batch__campaign__organizer_id=user.organizer_id
+        )
+        # Only rounds whose roll (fixed at open) names the member; sessions opened before
+        # rolls were stored have none and stay open to every member.
+        .filter(
+            Q(roll_size=0)
+            | Exists(
+                CommitteeSession.roll.through.objects.filter(
+                    committeesession_id=OuterRef("pk"), user_id=user.pk
+                )
+            )
         )
         .select_related("batch__campaign")
         .annotate(

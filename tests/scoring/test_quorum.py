@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from scoring.formulas import BELOW_QUORUM, Quorum, ScoringSettings, committee_component
 from scoring.models import CommitteeSession
+from scoring.selectors import open_sessions_for_member
 from scoring.services.committee import ballot_submit, session_close, session_open
 from scoring.services.config import config_update
 from scoring.services.sheets import sheet_publish, sheet_recompute
@@ -135,3 +136,13 @@ def test_settings_form_saves_the_quorum(client):
     client.force_login(staff)
     page = client.get(reverse("scoring:settings", args=[campaign.slug])).content.decode()
     assert "超过应到人数的半数" in page
+
+
+def test_only_members_on_the_roll_see_the_open_round():
+    staff, campaign, batch, evs = campaign_with_batch(1)
+    on_roll = MemberFactory(organizer=campaign.organizer)
+    session = session_open(batch=batch, actor=staff)
+    latecomer = MemberFactory(organizer=campaign.organizer)
+
+    assert list(open_sessions_for_member(user=on_roll)) == [session]
+    assert list(open_sessions_for_member(user=latecomer)) == []
