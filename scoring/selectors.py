@@ -126,7 +126,9 @@ def sheet_diff(*, old: ScoreSheet, new: ScoreSheet) -> list[dict]:
 
 
 def sheets_of(*, campaign: Campaign) -> QuerySet[ScoreSheet]:
-    return campaign.score_sheets.select_related("created_by", "published_by").order_by("-version")
+    return campaign.score_sheets.select_related("created_by", "published_by", "corrects").order_by(
+        "-version"
+    )
 
 
 def events_of(*, campaign: Campaign, limit: int = 50) -> QuerySet[ScoringEvent]:

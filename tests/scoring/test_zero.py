@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from scoring.export import workbook_bytes
+from scoring.formulas import ScoringSettings, committee_component
 from scoring.services.committee import ballot_submit, session_close, session_open
 from scoring.services.config import config_update
 from scoring.services.sheets import sheet_publish, sheet_recompute
@@ -143,3 +144,10 @@ def test_changed_weights_make_a_new_version():
     no_hotline(campaign, staff)
 
     assert sheet_recompute(campaign=campaign, actor=staff).version == first.version + 1
+
+
+def test_formula_marks_two_distinct_positions_for_equal_extremes():
+    result = committee_component(["95"] * 7, ScoringSettings())
+
+    assert result.dropped_positions == (0, 6)
+    assert len(result.kept) == 5 and result.score == Decimal("95.00")
