@@ -146,3 +146,31 @@ def test_only_members_on_the_roll_see_the_open_round():
 
     assert list(open_sessions_for_member(user=on_roll)) == [session]
     assert list(open_sessions_for_member(user=latecomer)) == []
+
+
+def test_settings_form_saves_a_new_quorum(client):
+    staff, campaign, *_ = campaign_with_batch(1)
+    client.force_login(staff)
+    url = reverse("scoring:settings", args=[campaign.slug])
+    form = {
+        "weight_research": "0.25",
+        "weight_hotline": "0.20",
+        "weight_survey": "0.25",
+        "weight_public_vote": "0.10",
+        "weight_committee": "0.20",
+        "points_satisfied": "100",
+        "points_basic": "60",
+        "points_dissatisfied": "0",
+        "trim_threshold": "7",
+        "hotline_volume_flat_score": "80",
+        "hotline_change_factor": "100",
+        "hotline_s_weight": "0.7",
+        "hotline_t_weight": "0.3",
+        "hotline_low_sample_threshold": "30",
+        "committee_quorum": "two_thirds",
+    }
+
+    client.post(url, form)
+
+    campaign.scoring_config.refresh_from_db()
+    assert campaign.scoring_config.committee_quorum == Quorum.TWO_THIRDS
