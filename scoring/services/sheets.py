@@ -95,7 +95,12 @@ def _canonical(value):
 
 def fingerprint(settings_snapshot: dict, inputs: dict) -> str:
     """Digest of a version's settings and inputs (department id -> inputs snapshot),
-    comparing numbers as numbers."""
+    comparing numbers as numbers. The quorum rule acts only on a committee roll: without
+    any roll (sessions opened before rolls were stored) it cannot change a number, so it
+    is left out, and versions stored before the setting existed still compare equal."""
+    settings_snapshot = dict(settings_snapshot)
+    if not any((v or {}).get("committee_roll") is not None for v in inputs.values()):
+        settings_snapshot.pop("committee_quorum", None)
     payload = {
         "settings": _canonical(settings_snapshot),
         "inputs": [[str(k), _canonical(v)] for k, v in sorted(inputs.items())],

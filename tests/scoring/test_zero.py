@@ -151,3 +151,17 @@ def test_formula_marks_two_distinct_positions_for_equal_extremes():
 
     assert result.dropped_positions == (0, 6)
     assert len(result.kept) == 5 and result.score == Decimal("95.00")
+
+
+def test_version_stored_before_rolls_and_quorum_compares_equal():
+    staff, campaign, batch, evs = campaign_with_batch(1)
+    research(evs[0], staff, 90)
+    old = sheet_recompute(campaign=campaign, actor=staff)
+    # As stored before this change: no quorum setting, no roll key, another digest.
+    snapshot = {k: v for k, v in old.settings_snapshot.items() if k != "committee_quorum"}
+    campaign.score_sheets.filter(pk=old.pk).update(settings_snapshot=snapshot, inputs_digest="x")
+    row = old.rows.get()
+    row.inputs = {k: v for k, v in row.inputs.items() if k != "committee_roll"}
+    row.save(update_fields=["inputs"])
+
+    assert sheet_recompute(campaign=campaign, actor=staff).pk == old.pk
