@@ -258,3 +258,21 @@ def test_export_says_version_and_correction():
     assert ("更正理由", "补入缺席委员的测评票") in notes
     assert any(r[0] == "第 1 版" for r in notes)
     assert "第 2 版" in wb["综合得分"]["A1"].value
+
+
+def test_staff_void_a_round_through_the_manage_page(client):
+    staff, campaign, batch, *_ = published_campaign()
+    session = CommitteeSession.objects.get(batch=batch)
+    client.force_login(staff)
+    manage = client.get(reverse("scoring:manage", args=[campaign.slug])).content.decode()
+    url = reverse("scoring:session-void", args=[campaign.slug, session.pk])
+    assert url in manage and "作废本轮" in manage
+
+    refused = client.post(url, {"reason": ""}, follow=True)
+    session.refresh_from_db()
+    assert "请填写作废理由" in refused.content.decode() and session.voided_at is None
+
+    client.post(url, {"reason": "测评器故障"})
+    session.refresh_from_db()
+    assert session.voided_at is not None and session.void_reason == "测评器故障"
+    assert ScoringEvent.objects.filter(action="committee.void").exists()
