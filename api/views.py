@@ -35,7 +35,7 @@ from issues.models import KeyIssue, Suggestion
 from rectification import selectors as rectification_selectors
 from rectification import services as rectification_services
 from scoring.models import ScoreRow, ScoreSheet
-from scoring.selectors import published_sheet
+from scoring.selectors import published_versions
 
 from . import filters, serializers
 from .models import Scope
@@ -173,7 +173,7 @@ class ScoreSheetViewSet(MatrixViewSet):
         rows = ScoreRow.objects.order_by("rank_campaign", "department_name")
         return (
             ScoreSheet.objects.filter(campaign__in=self.campaigns())
-            .select_related("campaign")
+            .select_related("campaign", "corrects")
             .prefetch_related(Prefetch("rows", queryset=rows))
         )
 
@@ -197,7 +197,8 @@ class PublicCampaignViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PublicScoresView(generics.RetrieveAPIView):
-    """公开：已公布的测评结果（与公开测评结果页相同）。未公布时 404。"""
+    """公开：已公布的测评结果（与公开测评结果页相同）：现行版本、更正说明和历次公布的版本。
+    `?version=N` 读取较早公布的第 N 版。未公布时 404。"""
 
     serializer_class = serializers.PublicScoreSheetSerializer
     permission_classes = [AllowAny, MatrixPermission]
@@ -205,17 +206,32 @@ class PublicScoresView(generics.RetrieveAPIView):
     matrix = PUBLIC
     public = True
 
-    @extend_schema(operation_id="public_scores_retrieve")
+    @extend_schema(
+        operation_id="public_scores_retrieve",
+        parameters=[OpenApiParameter("version", int, description="已公布的版本号；缺省为现行版本")],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def _versions(self):
+        if not hasattr(self, "_published"):
+            campaign = public_campaign(slug=self.kwargs["slug"])
+            self._published = published_versions(campaign=campaign)
+        return self._published
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "versions": self._versions()}
+
     def get_object(self):
-        campaign = public_campaign(slug=self.kwargs["slug"])
-        sheet = published_sheet(campaign=campaign)
+        versions = self._versions()
+        wanted = self.request.query_params.get("version")
+        sheet = versions[0] if versions else None
+        if wanted is not None:
+            sheet = next((v for v in versions if str(v.version) == wanted.strip()), None)
         return get_object_or_404(
             ScoreSheet.objects.prefetch_related(
                 Prefetch("rows", queryset=ScoreRow.objects.order_by("rank_campaign"))
-            ).select_related("campaign"),
+            ).select_related("campaign", "published_by", "corrects"),
             pk=getattr(sheet, "pk", None),
         )
 

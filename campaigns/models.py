@@ -10,6 +10,7 @@ from core.routing import slug_clashes
 from departments.models import Department, Organizer
 
 from .stages import Stage
+from .tally import quorum_met
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
 
@@ -302,6 +303,14 @@ class VoteSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} 票决" + (f"（第{self.round}轮）" if self.round > 1 else "")
+
+    @property
+    def quorate(self) -> bool:
+        """More than half of the roll (eligible_count, fixed at open) cast a ballot; always
+        true before the count. An invalid round cannot be published (tally.quorum_met)."""
+        if self.ballots_cast is None or not self.eligible_count:
+            return True
+        return quorum_met(self.ballots_cast, self.eligible_count)
 
     @property
     def is_runoff(self) -> bool:

@@ -9,7 +9,10 @@ and stores the result. Rules, as the standing committee applies them:
   more than half of the ballots cast (strictly more: exactly half is not enough);
 * when candidates with equal votes straddle the last slot, the vote cannot decide between
   them: they are reported as tied, neither selected nor rejected, together with the
-  number of slots a run-off among only them has to fill.
+  number of slots a run-off among only them has to fill;
+* quorum: given the roll (the members entitled to vote, fixed when the vote opened), the
+  vote is valid only when more than half of the roll cast a ballot; an invalid vote
+  selects nobody and cannot be published.
 """
 
 from __future__ import annotations
@@ -32,14 +35,41 @@ class TallyResult(Generic[K]):
     not_selected: list[K]  # same order; excludes the tied candidates
     tied: list[K]  # straddle the last slot: to be settled by a run-off
     runoff_slots: int  # slots the run-off among `tied` must fill; 0 when no tie
+    roll: int | None = None  # members entitled to vote; None: quorum not checked
+    quorate: bool = True  # more than half of the roll voted
 
     @property
     def is_decided(self) -> bool:
         return not self.tied
 
+    @property
+    def invalid_reason(self) -> str:
+        if self.quorate:
+            return ""
+        return quorum_message(self.ballots_cast, self.roll or 0)
 
-def tally(candidates: Sequence[K], ballots: Iterable[Collection[K]], slots: int) -> TallyResult[K]:
-    """Count the ballots; raises ValueError (Chinese message, shown to staff) on bad input."""
+
+def quorum_met(ballots_cast: int, roll: int) -> bool:
+    """Strictly more than half of the roll voted."""
+    return 2 * ballots_cast > roll
+
+
+def quorum_message(ballots_cast: int, roll: int) -> str:
+    return (
+        f"收回选票 {ballots_cast} 张，未超过应投票人数 {roll} 人的半数，"
+        "本轮票决未达法定人数，结果无效，不能公布。"
+    )
+
+
+def tally(
+    candidates: Sequence[K],
+    ballots: Iterable[Collection[K]],
+    slots: int,
+    *,
+    roll: int | None = None,
+) -> TallyResult[K]:
+    """Count the ballots; raises ValueError (Chinese message, shown to staff) on bad input.
+    With `roll`, a vote where no more than half of the roll voted selects nobody."""
     if slots < 1:
         raise ValueError("应选名额必须至少为1个")
     order: dict[K, int] = {}
@@ -62,6 +92,10 @@ def tally(candidates: Sequence[K], ballots: Iterable[Collection[K]], slots: int)
     ranked = sorted(candidates, key=lambda c: (-votes[c], order[c]))
     # With zero ballots the threshold is 1 and nobody has a vote, so nobody qualifies.
     qualified = [c for c in ranked if votes[c] >= threshold]
+
+    quorate = roll is None or quorum_met(ballots_cast, roll)
+    if not quorate:
+        qualified = []
 
     selected: list[K]
     tied: list[K] = []
@@ -88,6 +122,8 @@ def tally(candidates: Sequence[K], ballots: Iterable[Collection[K]], slots: int)
         not_selected=not_selected,
         tied=tied,
         runoff_slots=slots - len(selected) if tied else 0,
+        roll=roll,
+        quorate=quorate,
     )
 
 

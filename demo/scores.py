@@ -1,5 +1,6 @@
 """A complete, published 2021 score sheet reached through real inputs: research scores with
-justifications, committee ballots (9 members per batch), survey responses through one-time
+justifications, committee ballots (17 of the 30 members per batch: more than half of the
+session's roll, the committee quorum), survey responses through one-time
 links (32 respondents per batch in four groups) and verified public ballots (40 per batch).
 
 Tuning. Survey, public vote and committee inputs follow a per-department profile below; the
@@ -49,8 +50,15 @@ SURVEY_GROUPS = {
     SurveyGroup.ENTERPRISE: 4,
 }
 VOTERS_PER_BATCH = 40
-MEMBERS = 9
-COMMITTEE_SPREAD = [Decimal(x) for x in ("0", "0.5", "-0.5", "1", "-1", "1.5", "-2", "0.5", "0")]
+# 17 of 30: the quorum is more than half of the roll. The eight members added to the first
+# nine (spread 0.5, then 0) keep every committee score as it was: trimmed mean offset
+# 1.0/15 = 0.0667 instead of 0.5/7 = 0.0714, both rounding to +0.07.
+MEMBERS = 17
+COMMITTEE_SPREAD = [
+    Decimal(x)
+    for x in ("0", "0.5", "-0.5", "1", "-1", "1.5", "-2", "0.5", "0")
+    + ("0.5", "0", "0", "0", "0", "0", "0", "0")
+]
 
 # slug: (share of "satisfied", share of "dissatisfied", committee centre score)
 PROFILE = {

@@ -7,6 +7,7 @@ name, a comment) can become a live formula in Excel."""
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils.timezone import localtime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -15,10 +16,13 @@ from core.spreadsheets import safe_text
 
 from .formulas import Component, Rating
 from .models import ScoreSheet
-from .selectors import sheet_rows
+from .selectors import correction_note, published_versions, sheet_rows
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 BOLD = Font(bold=True)
+
+
+MISSING = "—"
 
 
 def _cell(value):
@@ -60,11 +64,14 @@ def workbook_for(sheet: ScoreSheet) -> Workbook:
     titles.append("综合得分")
     _header(ws, 2, titles)
     for r, row in enumerate(rows, 3):
+        reasons = (row.details or {}).get("missing_reasons", {})
         values = [row.rank_campaign, row.batch_name, row.department_name]
-        values += [getattr(row, str(c)) for c in Component] + [row.composite]
+        values += [_component(row, str(c), reasons) for c in Component]
+        values.append(row.composite if row.composite is not None else "不完整")
         for col, value in enumerate(values, 1):
             cell = ws.cell(row=r, column=col, value=_cell(value))
             if isinstance(value, Decimal):
+                # 0.00 is a score: written as the number 0 shown as 0.00, never blank.
                 cell.number_format = "0.00"
     ws.freeze_panes = "D3"
     _widths(ws, [6, 8, 30, 14, 14, 14, 14, 14, 10])
@@ -80,7 +87,52 @@ def workbook_for(sheet: ScoreSheet) -> Workbook:
     _survey_sheet(wb, rows)
     _public_vote_sheet(wb, rows)
     _hotline_sheet(wb, rows)
+    _versions_sheet(wb, sheet)
     return wb
+
+
+def _component(row, name: str, reasons: dict):
+    """A component's score, or "—（reason）" when it has none."""
+    value = getattr(row, name)
+    if value is not None:
+        return value
+    return f"{MISSING}（{reasons[name]}）" if name in reasons else MISSING
+
+
+def _versions_sheet(wb, sheet: ScoreSheet) -> None:
+    """Version and correction note, and every published version (as the public page)."""
+    ws = wb.create_sheet("版本说明")
+    ws.append([safe_text("版本"), f"第 {sheet.version} 版"])
+    state = "已公布" if sheet.is_published else "未公布"
+    if sheet.is_published:
+        state += f"（{localtime(sheet.published_at):%Y-%m-%d %H:%M}）"
+    ws.append([safe_text("状态"), safe_text(state)])
+    note = correction_note(sheet=sheet) if sheet.is_published else None
+    if note:
+        title = f"第 {note['version']} 版更正第 {note['corrects']} 版"
+        ws.append([safe_text("更正"), safe_text(title)])
+        ws.append([safe_text("发布人"), safe_text(note["by"])])
+        ws.append([safe_text("发布时间"), f"{localtime(note['at']):%Y-%m-%d %H:%M}"])
+        ws.append([safe_text("更正理由"), safe_text(note["reason"])])
+        for change in note["changes"]:
+            text = "；".join(
+                f"{label} {_text(old)} → {_text(new)}" for label, old, new in change["labelled"]
+            )
+            ws.append([safe_text(change["department"]), safe_text(text)])
+    versions = published_versions(campaign=sheet.campaign)
+    if versions:
+        ws.append([])
+        ws.append([safe_text("历次公布版本")])
+        for v in versions:
+            line = f"公布于 {localtime(v.published_at):%Y-%m-%d %H:%M}"
+            if v.corrects_id:
+                line += f"，更正第 {v.corrects.version} 版：{v.correction_reason}"
+            ws.append([f"第 {v.version} 版", safe_text(line)])
+    _widths(ws, [24, 80])
+
+
+def _text(value) -> str:
+    return MISSING if value is None else f"{value}"
 
 
 def _committee_sheet(wb, rows) -> None:
@@ -91,16 +143,23 @@ def _committee_sheet(wb, rows) -> None:
     for r, row in enumerate(rows, 2):
         committee = row.details["committee"]
         ws.cell(row=r, column=1, value=safe_text(row.department_name))
-        marks = {committee["dropped_high"]: "最高", committee["dropped_low"]: "最低"}
+        # Marks by position (lowest first, then highest), so that two equal dropped scores
+        # are both struck. Sheets stored before positions existed: the first lowest and
+        # the last highest of the sorted scores.
+        positions = committee.get("dropped_positions")
+        if positions is None and committee["dropped_high"] is not None:
+            positions = [0, len(committee["scores"]) - 1]
+        marks = dict(zip(positions or [], ["最低", "最高"], strict=False))
         # Anonymous: scores sorted, members numbered per row, never named.
         for col, score in enumerate(committee["scores"], 2):
-            mark = marks.pop(score, None) if committee["dropped_high"] else None
+            mark = marks.get(col - 2)
             cell = ws.cell(row=r, column=col, value=Decimal(score))
             cell.number_format = "0.00"
             if mark:
                 cell.number_format = f'0.00"（去掉{mark}）"'
                 cell.font = Font(strike=True, color="999999")
-        ws.cell(row=r, column=width + 2, value=_d(committee["score"]))
+        reasons = (row.details or {}).get("missing_reasons", {})
+        ws.cell(row=r, column=width + 2, value=_cell(_component(row, "committee", reasons)))
 
 
 def _survey_sheet(wb, rows) -> None:
@@ -127,7 +186,7 @@ def _survey_sheet(wb, rows) -> None:
             r += 1
         ws.cell(row=r, column=1, value=safe_text(row.department_name))
         ws.cell(row=r, column=2, value="加权平均").font = BOLD
-        ws.cell(row=r, column=8, value=row.survey).font = BOLD
+        ws.cell(row=r, column=8, value=_cell(row.survey)).font = BOLD
         r += 1
     _widths(ws, [30, 18, 8, 8, 10, 8, 8, 10])
 

@@ -105,6 +105,37 @@ class SurveyGroup(StrEnum):
         return _GROUP_LABELS[self]
 
 
+class Quorum(StrEnum):
+    """How many of the members on a committee session's roll must score for the committee
+    component to count (法定人数)."""
+
+    MAJORITY = "majority"  # strictly more than half of the roll
+    TWO_THIRDS = "two_thirds"  # at least two thirds of the roll
+    NONE = "none"  # any number of scores counts
+
+    @property
+    def label(self) -> str:
+        return _QUORUM_LABELS[self]
+
+
+_QUORUM_LABELS = {
+    Quorum.MAJORITY: "超过应到人数的半数",
+    Quorum.TWO_THIRDS: "达到应到人数的三分之二",
+    Quorum.NONE: "不设法定人数",
+}
+
+
+def quorum_met(present: int, roll: int, rule: str) -> bool:
+    """Whether `present` scorers out of a roll of `roll` members make the quorum `rule`."""
+    if rule == Quorum.NONE:
+        return True
+    if rule == Quorum.TWO_THIRDS:
+        return present > 0 and 3 * present >= 2 * roll
+    return 2 * present > roll
+
+
+BELOW_QUORUM = "未达法定人数"
+
 _RATING_LABELS = {
     Rating.SATISFIED: "满意",
     Rating.BASIC: "基本满意",
@@ -274,6 +305,7 @@ class ScoringSettings:
     survey_group_weights: Mapping[str, Decimal] = field(
         default_factory=_default_group_weights, hash=False
     )
+    committee_quorum: str = Quorum.MAJORITY  # of the session's roll, see quorum_met()
 
     def __post_init__(self) -> None:
         for name in _MAPPING_FIELDS:
@@ -374,6 +406,8 @@ def validate_settings(settings: ScoringSettings) -> list[str]:
             errors.append(f"{_label(key)}的组别权重不能为负数，当前为 {_fmt(weight)}")
     if all(weight == 0 for weight in group_weights.values()):
         errors.append("调查组别的权重不能全部为 0")
+    if settings.committee_quorum not in set(Quorum):
+        errors.append(f"未知的法定人数规则：{settings.committee_quorum}")
     return errors
 
 
@@ -566,6 +600,12 @@ class CommitteeResult:
     kept_sum: Decimal
     raw: Decimal | None
     score: Decimal | None
+    # Positions in `scores` of the dropped lowest and highest score: two distinct positions
+    # even when the values are equal (seven equal scores still strike two of them).
+    dropped_positions: tuple[int, ...] = ()
+    roll: int | None = None  # members on the session's roll; None when not known
+    quorum: str = Quorum.NONE
+    below_quorum: bool = False  # scored, but by too few members of the roll to count
 
     @property
     def trimmed(self) -> bool:
@@ -575,8 +615,18 @@ class CommitteeResult:
     def missing(self) -> bool:
         return self.score is None
 
+    @property
+    def missing_reason(self) -> str:
+        return BELOW_QUORUM if self.below_quorum else "没有评分"
+
     def explain(self) -> list[str]:
         title = Component.COMMITTEE.label
+        if self.below_quorum:
+            return [
+                _headline(title, None, BELOW_QUORUM),
+                f"应到 {self.roll} 人，实际评分 {len(self.scores)} 人，"
+                f"法定人数为{Quorum(self.quorum).label}，本项不计分",
+            ]
         if self.raw is None or self.score is None:
             return [_headline(title, None, "没有评分")]
         count = len(self.scores)
@@ -789,9 +839,12 @@ def public_vote_component(counts: Mapping[str, int], settings: ScoringSettings) 
 
 @_exact
 def committee_component(
-    scores: Sequence[DecimalLike], settings: ScoringSettings
+    scores: Sequence[DecimalLike], settings: ScoringSettings, *, roll: int | None = None
 ) -> CommitteeResult:
-    """Mean of the members' scores; from trim_threshold scores on, minus one highest and lowest."""
+    """Mean of the members' scores; from trim_threshold scores on, minus one highest and lowest.
+
+    With `roll` (the number of members on the session's roll) the scores count only when
+    enough members scored (settings.committee_quorum); otherwise the component is missing."""
     _require_valid(settings)
     if isinstance(scores, str | bytes):
         raise TypeError("scores 必须是评分的序列，不能是字符串")
@@ -804,15 +857,22 @@ def committee_component(
         if value % CENT != 0:
             raise ScoringInputError(f"第 {number} 个评分最多保留两位小数，当前为 {_fmt(value)}")
     threshold = settings.trim_threshold
+    if roll is not None:
+        roll = _to_count(roll, what="应到人数")
+    quorum = settings.committee_quorum if roll is not None else Quorum.NONE
+    below_quorum = bool(values) and not quorum_met(len(values), roll or 0, quorum)
     kept = list(values)
     dropped_high = dropped_low = None
+    positions: tuple[int, ...] = ()
     if len(values) >= threshold:
         # Remove one instance each, so equal extremes (97, 97, ...) still drop exactly two.
         dropped_high, dropped_low = max(values), min(values)
-        kept.remove(dropped_high)
-        kept.remove(dropped_low)
+        low_at = values.index(dropped_low)
+        high_at = max(i for i, v in enumerate(values) if v == dropped_high and i != low_at)
+        positions = (low_at, high_at)
+        kept = [v for i, v in enumerate(values) if i not in positions]
     kept_sum = sum(kept, Decimal(0))
-    raw = _quotient(kept_sum, len(kept)) if kept else None
+    raw = _quotient(kept_sum, len(kept)) if kept and not below_quorum else None
     return CommitteeResult(
         scores=values,
         trim_threshold=threshold,
@@ -822,6 +882,10 @@ def committee_component(
         kept_sum=kept_sum,
         raw=raw,
         score=_rounded(raw),
+        dropped_positions=positions,
+        roll=roll,
+        quorum=quorum,
+        below_quorum=below_quorum,
     )
 
 
@@ -890,6 +954,7 @@ class DepartmentInputs:
     survey: Mapping[str, Mapping[str, int]] = field(default_factory=dict)  # group -> counts
     public_vote: Mapping[str, int] = field(default_factory=dict)  # rating -> ballots
     committee: Sequence[DecimalLike] = ()
+    committee_roll: int | None = None  # members on the roll; None: no quorum is checked
 
 
 @dataclass(frozen=True)
@@ -929,6 +994,17 @@ class DepartmentScore:
             Component.COMMITTEE: self.committee,
         }
 
+    def missing_reasons(self) -> dict[Component, str]:
+        """Why each component without a score has none (shown next to its "—")."""
+        reasons = {
+            Component.RESEARCH: "调研组尚未评分",
+            Component.HOTLINE: "评议期内没有已评价的工单",
+            Component.SURVEY: "没有有效评价",
+            Component.PUBLIC_VOTE: "没有有效投票",
+            Component.COMMITTEE: self.committee.missing_reason,
+        }
+        return {c: reasons[c] for c, r in self.results.items() if r.score is None}
+
     def explain(self) -> list[str]:
         lines = [line for result in self.results.values() for line in result.explain()]
         lines += self.composite.explain()
@@ -952,7 +1028,7 @@ def department_score(inputs: DepartmentInputs, settings: ScoringSettings) -> Dep
     )
     survey = survey_component(inputs.survey, settings)
     public_vote = public_vote_component(inputs.public_vote, settings)
-    committee = committee_component(inputs.committee, settings)
+    committee = committee_component(inputs.committee, settings, roll=inputs.committee_roll)
     scores: dict[str, Decimal | None] = {
         Component.RESEARCH: research.score,
         Component.HOTLINE: hotline.score,

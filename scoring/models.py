@@ -27,7 +27,7 @@ from django.db.models import Q
 
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 
-from .formulas import Rating, SurveyGroup
+from .formulas import Quorum, Rating, SurveyGroup
 
 SCORE = {"max_digits": 5, "decimal_places": 2}
 WEIGHT = {"max_digits": 6, "decimal_places": 4}
@@ -40,6 +40,7 @@ def _score_range(field: str, name: str) -> models.CheckConstraint:
 
 
 RATING_CHOICES = [(r.value, r.label) for r in Rating]
+QUORUM_CHOICES = [(q.value, q.label) for q in Quorum]
 GROUP_CHOICES = [(g.value, g.label) for g in SurveyGroup]
 
 
@@ -71,6 +72,13 @@ class ScoringConfig(models.Model):
     )
     committee_named = models.BooleanField(
         "电子表决测评实名", default=False, help_text="勾选后，测评票记录评分人（实名）。"
+    )
+    committee_quorum = models.CharField(
+        "电子表决测评法定人数",
+        max_length=20,
+        choices=QUORUM_CHOICES,
+        default=Quorum.MAJORITY,
+        help_text="评分人数未达到时，该部门的电子表决测评得分缺失（未达法定人数）。",
     )
 
     class Meta:
@@ -135,6 +143,20 @@ class CommitteeSession(models.Model):
     opened_at = models.DateTimeField("开始时间")
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     named = models.BooleanField("实名", default=False)
+    # The roll (应到名单): the members who may score, fixed when the session opens. Quorum is
+    # counted against it; a member added to the committee later is not on it.
+    roll = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name="应到名单"
+    )
+    roll_size = models.PositiveIntegerField("应到人数", default=0)
+    # Why staff opened it: required for a correction round after publication.
+    reason = models.TextField("开始理由", blank=True)
+    # Voiding is the only way to take a closed round's ballots out of the scores.
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.TextField("作废理由", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "电子表决测评"
@@ -386,6 +408,18 @@ class ScoreSheet(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A correction: this version replaces the published one it names, for the written reason.
+    # Set when this sheet is published (who and when are published_by / published_at); the
+    # earlier sheet itself is never changed.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="更正的版本",
+    )
+    correction_reason = models.TextField("更正理由", blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "成绩表"

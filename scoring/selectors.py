@@ -2,7 +2,17 @@
 
 import datetime as dt
 
-from django.db.models import CharField, Count, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from campaigns.models import Campaign, EvaluatedDepartment
 from hotline.selectors import campaign_comparison, hotline_counts
@@ -46,6 +56,45 @@ def published_sheet(*, campaign: Campaign) -> ScoreSheet | None:
     return campaign.score_sheets.filter(published_at__isnull=False).order_by("-version").first()
 
 
+def published_versions(*, campaign: Campaign) -> list[ScoreSheet]:
+    """Every published version, newest first (the public page links to each)."""
+    return list(
+        campaign.score_sheets.filter(published_at__isnull=False)
+        .select_related("published_by", "corrects")
+        .order_by("-version")
+    )
+
+
+def correction_note(*, sheet: ScoreSheet) -> dict | None:
+    """What the public reads about a correction: who published it, when, why, and which
+    departments changed by how much against the version it corrects. None for a first
+    publication."""
+    if sheet.corrects_id is None or sheet.corrects is None:
+        return None
+    changes = sheet_diff(old=sheet.corrects, new=sheet)
+    for change in changes:
+        # (label, old, new, delta): delta for scores present in both versions, not ranks.
+        change["deltas"] = [
+            (
+                FIELD_LABELS[field],
+                old,
+                new,
+                f"{new - old:+.2f}"
+                if old is not None and new is not None and not field.startswith("rank")
+                else "",
+            )
+            for field, (old, new) in change["changes"].items()
+        ]
+    return {
+        "version": sheet.version,
+        "corrects": sheet.corrects.version,
+        "by": sheet.published_by.display_name if sheet.published_by else "",
+        "at": sheet.published_at,
+        "reason": sheet.correction_reason,
+        "changes": changes,
+    }
+
+
 def public_row(*, evaluated: EvaluatedDepartment) -> ScoreRow | None:
     sheet = published_sheet(campaign=evaluated.campaign)
     if sheet is None:
@@ -77,7 +126,9 @@ def sheet_diff(*, old: ScoreSheet, new: ScoreSheet) -> list[dict]:
 
 
 def sheets_of(*, campaign: Campaign) -> QuerySet[ScoreSheet]:
-    return campaign.score_sheets.select_related("created_by", "published_by").order_by("-version")
+    return campaign.score_sheets.select_related("created_by", "published_by", "corrects").order_by(
+        "-version"
+    )
 
 
 def events_of(*, campaign: Campaign, limit: int = 50) -> QuerySet[ScoringEvent]:
@@ -90,6 +141,16 @@ def open_sessions_for_member(*, user) -> QuerySet[CommitteeSession]:
     return (
         CommitteeSession.objects.filter(
             closed_at__isnull=True, batch__campaign__organizer_id=user.organizer_id
+        )
+        # Only rounds whose roll (fixed at open) names the member; sessions opened before
+        # rolls were stored have none and stay open to every member.
+        .filter(
+            Q(roll_size=0)
+            | Exists(
+                CommitteeSession.roll.through.objects.filter(
+                    committeesession_id=OuterRef("pk"), user_id=user.pk
+                )
+            )
         )
         .select_related("batch__campaign")
         .annotate(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count
 
 from campaigns.models import Campaign, EvaluatedDepartment
 from hotline.counts import HotlineCounts
@@ -26,20 +26,35 @@ def evaluated_departments(*, campaign: Campaign) -> list[EvaluatedDepartment]:
 
 
 def closed_session_ids(*, campaign: Campaign) -> list[int]:
-    """The last closed electronic scoring session of each batch: scores of an open session
-    stay hidden (and uncounted) until staff close it."""
-    latest = (
-        CommitteeSession.objects.filter(batch__campaign=campaign, closed_at__isnull=False)
-        .values("batch_id")
-        .annotate(last=Max("id"))
+    """Every closed, not voided electronic scoring session of the campaign: a later round
+    adds to the earlier ones (issue 13: taking only the last round dropped the published
+    version's ballots). Scores of an open session stay hidden (and uncounted) until staff
+    close it; only a named act (committee.session_void, with a reason) takes a round out."""
+    return list(
+        CommitteeSession.objects.filter(
+            batch__campaign=campaign, closed_at__isnull=False, voided_at__isnull=True
+        ).values_list("id", flat=True)
     )
-    return [row["last"] for row in latest]
+
+
+def batch_rolls(*, session_ids: list[int]) -> dict[int, int]:
+    """Batch id -> members on the roll of its counted sessions (distinct, over every round).
+    A batch whose sessions stored no roll (opened before rolls existed) is left out: its
+    quorum cannot be checked."""
+    through = CommitteeSession.roll.through
+    rows = (
+        through.objects.filter(committeesession_id__in=session_ids)
+        .values("committeesession__batch_id")
+        .annotate(n=Count("user_id", distinct=True))
+        .order_by()
+    )
+    return {row["committeesession__batch_id"]: row["n"] for row in rows}
 
 
 def collect_inputs(
     *, campaign: Campaign, evaluated: list[EvaluatedDepartment] | None = None
 ) -> list[DepartmentInputs]:
-    """Every evaluated department's inputs, in batch order. Six queries plus hotline's."""
+    """Every evaluated department's inputs, in batch order. Seven queries plus hotline's."""
     if evaluated is None:
         evaluated = evaluated_departments(campaign=campaign)
     ids = [ev.id for ev in evaluated]
@@ -48,9 +63,11 @@ def collect_inputs(
         ResearchScore.objects.filter(evaluated_id__in=ids).values_list("evaluated_id", "score")
     )
     committee: dict[int, list[Decimal]] = defaultdict(list)
-    scores = CommitteeScore.objects.filter(
-        ballot__session_id__in=closed_session_ids(campaign=campaign)
-    ).values_list("evaluated_id", "score")
+    session_ids = closed_session_ids(campaign=campaign)
+    rolls = batch_rolls(session_ids=session_ids)
+    scores = CommitteeScore.objects.filter(ballot__session_id__in=session_ids).values_list(
+        "evaluated_id", "score"
+    )
     for evaluated_id, score in scores:
         committee[evaluated_id].append(score)
 
@@ -87,6 +104,7 @@ def collect_inputs(
             public_vote=dict(public[ev.id]),
             # Sorted: the order members voted in is not part of the input (nor secret-safe).
             committee=sorted(committee[ev.id]),
+            committee_roll=rolls.get(ev.batch_id),
         )
         for ev in evaluated
     ]
@@ -107,4 +125,5 @@ def inputs_snapshot(inputs: DepartmentInputs) -> dict:
         "survey": {g: dict(sorted(c.items())) for g, c in sorted(inputs.survey.items())},
         "public_vote": dict(sorted(inputs.public_vote.items())),
         "committee": [str(s) for s in inputs.committee],
+        "committee_roll": inputs.committee_roll,
     }

@@ -32,6 +32,11 @@ urlpatterns = [
         name="turnout",
     ),
     path(
+        "staff/<slug:slug>/scoring/sessions/<int:pk>/void/",
+        views.session_void,
+        name="session-void",
+    ),
+    path(
         "staff/<slug:slug>/scoring/surveys/<int:pk>/invitations/",
         views.survey_invitations,
         name="invitations",
@@ -53,4 +58,9 @@ urlpatterns = [
     path("s/<str:token>/", views.survey_answer, name="answer"),
     path("<slug:slug>/vote/<int:number>/", views.public_vote_page, name="public-vote"),
     path("<slug:slug>/scores/", views.public_scores, name="public-scores"),
+    path(
+        "<slug:slug>/scores/v<int:version>/",
+        views.public_scores_version,
+        name="public-scores-version",
+    ),
 ]

@@ -22,7 +22,7 @@ from campaigns.stages import Stage
 
 from . import selectors
 from .export import workbook_bytes
-from .formulas import Component, Rating, SurveyGroup
+from .formulas import Component, Quorum, Rating, SurveyGroup
 from .models import CommitteeSession, PublicVote, PublicVoter, ScoreSheet, Survey, SurveyRespondent
 from .services import committee, public_vote, research, sheets, surveys
 from .services.config import (
@@ -85,6 +85,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "sheets": selectors.sheets_of(campaign=campaign),
             "events": selectors.events_of(campaign=campaign),
             "groups": [(g.value, g.label) for g in SurveyGroup],
+            "published": selectors.published_sheet(campaign=campaign) is not None,
         },
     )
 
@@ -103,6 +104,7 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("scoring:settings", slug)
         values = {f: request.POST.get(f, "").strip() for f in CONFIG_FIELDS}
         values["committee_named"] = bool(request.POST.get("committee_named"))
+        values["committee_quorum"] = values["committee_quorum"] or config.committee_quorum
         values["survey_group_weights"] = {
             g.value: request.POST.get(f"group_{g.value}", "1").strip() or "1" for g in SurveyGroup
         }
@@ -122,6 +124,7 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "config": config,
             "groups": [(g.value, g.label, group_weights.get(g.value, "1")) for g in SurveyGroup],
+            "quorum_choices": [(q.value, q.label) for q in Quorum],
         },
     )
 
@@ -133,12 +136,29 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
     batch = _batch(campaign, number)
     try:
         if request.POST.get("action") == "open":
-            committee.session_open(batch=batch, actor=request.user)
+            committee.session_open(
+                batch=batch, actor=request.user, reason=request.POST.get("reason", "")
+            )
             messages.success(request, f"{batch.name}电子表决测评已开始")
         else:
             session = get_object_or_404(CommitteeSession, batch=batch, closed_at__isnull=True)
             committee.session_close(session=session, actor=request.user)
             messages.success(request, f"{batch.name}电子表决测评已结束")
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect(_manage(slug))
+
+
+@require_POST
+@role_required(*STAFF)
+def session_void(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    session = get_object_or_404(CommitteeSession, pk=pk, batch__campaign=campaign)
+    try:
+        committee.session_void(
+            session=session, reason=request.POST.get("reason", ""), actor=request.user
+        )
+        messages.success(request, f"{session.batch.name}该轮电子表决测评已作废")
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(_manage(slug))
@@ -182,8 +202,13 @@ def vote_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     batch = _batch(campaign, number)
     is_open = request.POST.get("action") == "open"
-    public_vote.vote_set_open(batch=batch, is_open=is_open, actor=request.user)
-    messages.success(request, f"{batch.name}网上社会投票已{'开始' if is_open else '结束'}")
+    try:
+        public_vote.vote_set_open(
+            batch=batch, is_open=is_open, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, f"{batch.name}网上社会投票已{'开始' if is_open else '结束'}")
+    except ValidationError as exc:
+        _errors(request, exc)
     return redirect(_manage(slug))
 
 
@@ -224,9 +249,16 @@ def vote_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @role_required(*STAFF)
 def survey_new(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
-    survey = surveys.survey_create(
-        batch=_batch(campaign, number), title=request.POST.get("title", ""), actor=request.user
-    )
+    try:
+        survey = surveys.survey_create(
+            batch=_batch(campaign, number),
+            title=request.POST.get("title", ""),
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect(_manage(slug))
     return redirect("scoring:survey", slug, survey.pk)
 
 
@@ -253,7 +285,12 @@ def survey_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 n = surveys.deputies_invite(survey=survey, actor=request.user)
                 messages.success(request, f"已邀请 {n} 位人大代表（从代表工作台作答）")
             elif action in ("open", "close"):
-                surveys.survey_set_open(survey=survey, is_open=action == "open", actor=request.user)
+                surveys.survey_set_open(
+                    survey=survey,
+                    is_open=action == "open",
+                    actor=request.user,
+                    reason=request.POST.get("reason", ""),
+                )
         except (ValidationError, ValueError) as exc:
             _errors(
                 request, exc if isinstance(exc, ValidationError) else ValidationError("份数无效")
@@ -323,21 +360,49 @@ def sheet_detail(request: HttpRequest, slug: str, version: int) -> HttpResponse:
             "previous": previous,
             "diff": selectors.sheet_diff(old=previous, new=sheet) if previous else None,
             "is_latest": not campaign.score_sheets.filter(version__gt=version).exists(),
+            "published": selectors.published_sheet(campaign=campaign) is not None,
         },
     )
 
 
-@require_POST
 @role_required(*STAFF)
 def sheet_publish(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """Review then publish: GET shows exactly the numbers that go public and what differs
+    from the last published version; the POST (with 更正理由 for a correction, and the
+    reviewed version's fingerprint) publishes. The server checks everything again."""
     campaign = campaign_for_user(user=request.user, slug=slug)
     sheet = get_object_or_404(ScoreSheet, campaign=campaign, version=version)
-    try:
-        sheets.sheet_publish(sheet=sheet, actor=request.user)
-        messages.success(request, f"成绩表第 {version} 版已公布")
-    except ValidationError as exc:
-        _errors(request, exc)
-    return redirect("scoring:sheet", slug, version)
+    previous = sheets.last_published(campaign=campaign)
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            if request.POST.get("reviewed") != sheet.inputs_digest:
+                raise ValidationError("请先核对要公布的成绩，再确认公布")
+            sheets.sheet_publish(sheet=sheet, actor=request.user, reason=reason)
+            messages.success(
+                request,
+                f"更正版本第 {version} 版已发布" if previous else f"成绩表第 {version} 版已公布",
+            )
+            return redirect("scoring:sheet", slug, version)
+        except ValidationError as exc:
+            _errors(request, exc)
+    is_latest = not campaign.score_sheets.filter(version__gt=version).exists()
+    return render(
+        request,
+        "scoring/publish_review.html",
+        {
+            "campaign": campaign,
+            "sheet": sheet,
+            "rows": selectors.sheet_rows(sheet=sheet),
+            "components": [{"label": c.label, "weight": _weight(sheet, c)} for c in Component],
+            "previous": previous,
+            "diff": selectors.sheet_diff(old=previous, new=sheet) if previous else None,
+            "incomplete": sheets.incomplete_rows(sheet),
+            "can_publish": is_latest and not sheet.is_published and sheet.complete,
+            "reason": reason,
+        },
+    )
 
 
 @role_required(*STAFF)
@@ -535,7 +600,24 @@ def _weight(sheet: ScoreSheet | None, component: Component) -> str:
 
 def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
-    sheet = selectors.published_sheet(campaign=campaign)
+    versions = selectors.published_versions(campaign=campaign)
+    return _public_scores(request, campaign, versions[0] if versions else None, versions)
+
+
+def public_scores_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
+    """An earlier (or the current) published version, still readable at its own address."""
+    campaign = public_campaign(slug=slug)
+    sheet = (
+        campaign.score_sheets.filter(version=version, published_at__isnull=False)
+        .select_related("published_by", "corrects")
+        .first()
+    )
+    if sheet is None:
+        raise Http404("没有该版本的评议结果")
+    return _public_scores(request, campaign, sheet, selectors.published_versions(campaign=campaign))
+
+
+def _public_scores(request: HttpRequest, campaign: Campaign, sheet, versions) -> HttpResponse:
     rows = list(selectors.sheet_rows(sheet=sheet)) if sheet else []
     chart = {
         "names": [r.evaluated.department.short_name or r.department_name for r in rows],
@@ -550,6 +632,9 @@ def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "chart": chart,
             "components": [{"label": c.label, "weight": _weight(sheet, c)} for c in Component],
+            "versions": versions,
+            "current": versions[0] if versions else None,
+            "note": selectors.correction_note(sheet=sheet) if sheet else None,
         },
     )
 

@@ -92,7 +92,7 @@ def test_demo_has_a_published_2021_sheet_echoing_the_seeds():
         ("medical-insurance", Decimal("96.25")),
     ]
     # Reached through real inputs, not typed-in totals.
-    assert CommitteeBallot.objects.count() == 18
+    assert CommitteeBallot.objects.count() == 34  # 17 of 30 members per batch: quorum
     assert PublicBallot.objects.count() == 80
     assert SurveyResponse.objects.count() == 64
 
@@ -159,3 +159,18 @@ def test_demo_public_pages_tell_the_2021_story(client):
     # No day count up to today (the "超过完成时限 1855 天").
     assert not re.search(r"已逾期 \d+ 天|超过完成时限 \d+ 天", page)
     assert "公布于 2021年11月5日" in client.get("/2021/scores/").content.decode()
+
+
+def test_demo_published_sheet_survives_a_recompute_unchanged():
+    from scoring.models import ScoreSheet
+    from scoring.services.sheets import sheet_recompute
+
+    call_command("load_demo", "--quiet-logins")
+    published = ScoreSheet.objects.get(campaign__slug="2021")
+    rows = list(published.rows.order_by("pk").values())
+
+    again = sheet_recompute(campaign=published.campaign, actor=published.published_by)
+
+    assert again.pk == published.pk and ScoreSheet.objects.count() == 1
+    assert list(again.rows.order_by("pk").values()) == rows
+    assert not any(row["missing"] for row in rows)

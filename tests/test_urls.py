@@ -268,7 +268,7 @@ def examples(w: dict) -> list[tuple[str, str, str]]:
         (
             f"/manage/{c}/scoring/sheets/{w['sheet']}/publish/",
             f"/staff/{c}/scoring/sheets/{w['sheet']}/publish/",
-            POST_ONLY,
+            STAFF,  # the review page of what goes public (GET); publishing is its POST
         ),
         (
             f"/manage/{c}/scoring/sheets/{w['sheet']}/export/",

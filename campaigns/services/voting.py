@@ -25,7 +25,7 @@ from ..models import (
     VoteSession,
 )
 from ..stages import Stage
-from ..tally import tally
+from ..tally import quorum_message, tally
 
 Outcome = VoteCandidate.Outcome
 
@@ -103,6 +103,9 @@ def runoff_open(*, session: VoteSession, actor, members: Iterable[User] | None =
     tied = list(
         session.candidates.filter(outcome=Outcome.TIED).values_list("department_id", "reason")
     )
+    if not session.quorate:
+        # Below quorum the round decided nothing: vote again on all of its candidates.
+        tied = list(session.candidates.order_by("position").values_list("department_id", "reason"))
     if not tied:
         raise ValidationError("本轮票决没有票数相同需再次投票的候选部门。")
     selected = session.candidates.filter(outcome=Outcome.SELECTED).count()
@@ -181,7 +184,9 @@ def vote_close(*, session: VoteSession, actor) -> VoteSession:
         grouped[ballot_id].add(candidate_id)
     ballots.update(grouped)
     try:
-        result = tally([c.pk for c in candidates], ballots.values(), session.slots)
+        result = tally(
+            [c.pk for c in candidates], ballots.values(), session.slots, roll=session.eligible_count
+        )
     except ValueError as exc:
         raise ValidationError(str(exc)) from exc
     outcome = dict.fromkeys(result.selected, Outcome.SELECTED)
@@ -217,6 +222,8 @@ def vote_publish(*, session: VoteSession, actor) -> VoteSession:
     latest = batch.vote_sessions.aggregate(n=Max("round"))["n"]
     if session.state != VoteSession.State.CLOSED or session.round != latest:
         raise ValidationError("只能公布最近一轮已结束的票决结果。")
+    if not session.quorate:
+        raise ValidationError(quorum_message(session.ballots_cast or 0, session.eligible_count))
     if session.candidates.filter(outcome=Outcome.TIED).exists():
         raise ValidationError("有候选部门票数相同、跨越最后一个名额，请先开启再次投票。")
     if batch.stage != Stage.SELECTION:

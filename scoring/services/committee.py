@@ -1,37 +1,116 @@
 """Committee electronic scoring (电子表决测评): staff open and close a session per batch;
-each member submits one immutable ballot scoring every department of the batch."""
+each member submits one immutable ballot scoring every department of the batch.
+
+Rounds. Every closed, not voided session of a batch counts (sources.collect_inputs), so a
+second round (a correction after publication, or members who missed the first) adds to the
+first instead of replacing it. Ballots are secret and not linked to members, so a later
+ballot cannot replace a member's earlier one: a later round is open only to members on its
+roll who have not scored in a counted round of the batch. To redo a round, staff void it
+(`session_void`, with a reason) and open a new one; then everyone on the new roll may score.
+
+Roll. The members who may score (应到名单) are fixed when a session opens: the organizer's
+active committee members at that moment. Quorum is counted against the batch's roll."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from campaigns.models import Batch, EvaluatedDepartment
 
 from ..models import CommitteeBallot, CommitteeParticipation, CommitteeScore, CommitteeSession
 from .config import config_get
+from .corrections import correction_start
 from .history import event_record
 from .recompute import recompute_soon
 from .research import parse_score
 
 
+def counted_sessions(*, batch: Batch):
+    """The sessions whose ballots count (or will, once closed): not voided."""
+    return CommitteeSession.objects.filter(batch=batch, voided_at__isnull=True)
+
+
 @transaction.atomic
-def session_open(*, batch: Batch, actor) -> CommitteeSession:
+def session_open(*, batch: Batch, actor, reason: str = "") -> CommitteeSession:
+    """Open a round; the roll is the organizer's active members now. After publication this
+    starts a correction and needs a reason; earlier rounds' ballots stay in."""
     named = config_get(campaign=batch.campaign).committee_named
+    earlier = counted_sessions(batch=batch).exists()
+    reason = correction_start(
+        campaign=batch.campaign,
+        actor=actor,
+        act=f"{batch.name}再次开始电子表决测评",
+        reason=reason,
+    )
+    members = list(
+        User.objects.filter(
+            role=Role.MEMBER, is_active=True, organizer_id=batch.campaign.organizer_id
+        ).values_list("pk", flat=True)
+    )
     try:
         with transaction.atomic():
             session = CommitteeSession.objects.create(
-                batch=batch, opened_by=actor, opened_at=timezone.now(), named=named
+                batch=batch,
+                opened_by=actor,
+                opened_at=timezone.now(),
+                named=named,
+                roll_size=len(members),
+                reason=reason,
             )
     except IntegrityError:
         raise ValidationError("该批次的电子表决测评已在进行中") from None
+    session.roll.set(members)
     event_record(
         campaign=batch.campaign,
         actor=actor,
         action="committee.open",
-        summary=f"{batch.name} 开始电子表决测评" + ("（实名）" if named else ""),
+        summary=f"{batch.name} 开始电子表决测评"
+        + ("（实名）" if named else "")
+        + ("（再次开始：已评分的委员不再评分）" if earlier else "")
+        + f"，应到 {len(members)} 人",
         session=session.id,
+        roll_size=len(members),
+        reason=reason,
     )
+    return session
+
+
+@transaction.atomic
+def session_void(*, session: CommitteeSession, reason: str, actor) -> CommitteeSession:
+    """Take a closed round's ballots out of the scores, for a written reason (a named act:
+    the only way ballots leave the inputs). The ballots themselves are kept."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("请填写作废理由")
+    session = (
+        CommitteeSession.objects.select_for_update()
+        .select_related("batch__campaign")
+        .get(pk=session.pk)
+    )
+    if session.closed_at is None:
+        raise ValidationError("请先结束该电子表决测评，再作废")
+    if session.voided_at is not None:
+        raise ValidationError("该电子表决测评已经作废")
+    campaign = session.batch.campaign
+    correction_start(
+        campaign=campaign,
+        actor=actor,
+        act=f"作废{session.batch.name}一轮电子表决测评",
+        reason=reason,
+    )
+    session.voided_at, session.voided_by, session.void_reason = timezone.now(), actor, reason
+    session.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    event_record(
+        campaign=campaign,
+        actor=actor,
+        action="committee.void",
+        summary=f"作废{session.batch.name}电子表决测评（{session.participations.count()} 张票）："
+        f"{reason[:100]}",
+        session=session.id,
+        reason=reason,
+    )
+    recompute_soon(campaign.id)
     return session
 
 
@@ -72,6 +151,7 @@ def ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
             locked = CommitteeSession.objects.select_for_update().get(pk=session.pk)
             if locked.closed_at is not None:
                 raise ValidationError("电子表决测评已经结束，不能再提交")
+            _check_may_score(locked, member)
             CommitteeParticipation.objects.create(
                 session=locked, member=member, submitted_at=timezone.now()
             )
@@ -93,11 +173,29 @@ def ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
         raise ValidationError("您已提交过本次测评，测评票提交后不能修改") from None
 
 
-def session_turnout(*, session: CommitteeSession) -> dict:
-    from accounts.models import User
+def _check_may_score(session: CommitteeSession, member) -> None:
+    """On the roll, and no ballot in another counted round of the batch (see the module
+    docstring: a secret ballot cannot be replaced, so nobody scores twice)."""
+    if session.roll_size and not session.roll.filter(pk=member.pk).exists():
+        raise ValidationError("您不在本次测评的应到名单中（名单在测评开始时确定）")
+    scored_before = (
+        CommitteeParticipation.objects.filter(
+            member=member, session__batch_id=session.batch_id, session__voided_at__isnull=True
+        )
+        .exclude(session=session)
+        .exists()
+    )
+    if scored_before:
+        raise ValidationError("您已在本批次此前的测评中提交过测评票，不能再次评分")
 
-    members = User.objects.filter(
-        role=Role.MEMBER, is_active=True, organizer_id=session.batch.campaign.organizer_id
-    ).count()
+
+def session_turnout(*, session: CommitteeSession) -> dict:
+    """Roll (fixed at open) and ballots submitted; legacy sessions without a stored roll
+    fall back to the current members."""
+    members = session.roll_size
+    if not members:
+        members = User.objects.filter(
+            role=Role.MEMBER, is_active=True, organizer_id=session.batch.campaign.organizer_id
+        ).count()
     submitted = session.participations.count()
     return {"members": members, "submitted": submitted}

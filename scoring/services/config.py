@@ -38,6 +38,7 @@ CONFIG_FIELDS = (
     *PLAIN_FIELDS,
     "survey_group_weights",
     "committee_named",
+    "committee_quorum",
 )
 
 
@@ -65,6 +66,7 @@ def settings_of(config: ScoringConfig) -> ScoringSettings:
         hotline_t_weight=Decimal(config.hotline_t_weight),
         hotline_low_sample_threshold=int(config.hotline_low_sample_threshold),
         survey_group_weights=group_weights,
+        committee_quorum=config.committee_quorum,
     )
 
 
@@ -79,6 +81,7 @@ def settings_snapshot(settings: ScoringSettings) -> dict:
         "hotline_t_weight": str(settings.hotline_t_weight),
         "hotline_low_sample_threshold": settings.hotline_low_sample_threshold,
         "survey_group_weights": {str(k): str(v) for k, v in settings.survey_group_weights.items()},
+        "committee_quorum": str(settings.committee_quorum),
     }
 
 

@@ -27,6 +27,7 @@ from campaigns.models import Batch, EvaluatedDepartment
 from ..formulas import Rating
 from ..models import PhoneCode, PublicBallot, PublicRating, PublicVote, PublicVoter
 from ..sms import get_backend
+from .corrections import correction_start
 from .history import event_record
 from .recompute import recompute_soon
 
@@ -66,8 +67,15 @@ def client_network(ip: str) -> str:
 
 
 @transaction.atomic
-def vote_set_open(*, batch: Batch, is_open: bool, actor) -> PublicVote:
+def vote_set_open(*, batch: Batch, is_open: bool, actor, reason: str = "") -> PublicVote:
     vote, _ = PublicVote.objects.get_or_create(batch=batch, defaults={"campaign": batch.campaign})
+    if is_open and not vote.is_open:
+        correction_start(
+            campaign=batch.campaign,
+            actor=actor,
+            act=f"重新开启{batch.name}网上社会投票",
+            reason=reason,
+        )
     vote.is_open = is_open
     vote.save(update_fields=["is_open"])
     event_record(
@@ -181,6 +189,7 @@ def voter_void(*, voter: PublicVoter, reason: str, actor) -> None:
     voter = PublicVoter.objects.select_for_update().get(pk=voter.pk)
     if voter.voided_at is not None:
         raise ValidationError("该选票已作废")
+    correction_start(campaign=voter.campaign, actor=actor, act="作废一张网上投票", reason=reason)
     voter.voided_at = timezone.now()
     voter.void_reason = reason[:200]
     voter.save(update_fields=["voided_at", "void_reason"])

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -59,9 +60,59 @@ def _details(score: DepartmentScore) -> dict:
             "scores": [str(s) for s in c.scores],
             "dropped_high": _s(c.dropped_high),
             "dropped_low": _s(c.dropped_low),
+            # Positions in "scores" (lowest first, then highest): marks go by position.
+            "dropped_positions": list(c.dropped_positions),
+            "roll": c.roll,
+            "below_quorum": c.below_quorum,
             "score": _s(c.score),
         },
+        # Component -> why it has no score (shown next to its "—").
+        "missing_reasons": {str(k): v for k, v in score.missing_reasons().items()},
     }
+
+
+def _canonical(value):
+    """JSON with every number-like string as a normalized Decimal string, so that "0.25"
+    and "0.2500", or "95" and "95.00", are the same input (issue 13: saving unchanged
+    weights made an empty new version)."""
+    if isinstance(value, dict):
+        # A key holding None is the same as no key: snapshots stored before a key existed
+        # (committee_roll) compare equal to new ones when the input is unknown in both.
+        return {str(k): _canonical(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | Decimal | str):
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return value
+        if number.is_finite():
+            return f"{number.normalize():f}" if number else "0"
+    return value
+
+
+def fingerprint(settings_snapshot: dict, inputs: dict) -> str:
+    """Digest of a version's settings and inputs (department id -> inputs snapshot),
+    comparing numbers as numbers. The quorum rule acts only on a committee roll: without
+    any roll (sessions opened before rolls were stored) it cannot change a number, so it
+    is left out, and versions stored before the setting existed still compare equal."""
+    settings_snapshot = dict(settings_snapshot)
+    if not any((v or {}).get("committee_roll") is not None for v in inputs.values()):
+        settings_snapshot.pop("committee_quorum", None)
+    payload = {
+        "settings": _canonical(settings_snapshot),
+        "inputs": [[str(k), _canonical(v)] for k, v in sorted(inputs.items())],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def sheet_fingerprint(sheet: ScoreSheet) -> str:
+    """The fingerprint of a stored version, from its own snapshots (also for versions
+    stored before fingerprints compared numbers as numbers)."""
+    inputs = dict(sheet.rows.values_list("evaluated_id", "inputs"))
+    return fingerprint(sheet.settings_snapshot, inputs)
 
 
 @transaction.atomic
@@ -76,14 +127,11 @@ def sheet_recompute(*, campaign: Campaign, actor=None) -> ScoreSheet:
     inputs = collect_inputs(campaign=campaign, evaluated=evaluated)
     snapshot_settings = settings_snapshot(settings)
     snapshots = {item.key: inputs_snapshot(item) for item in inputs}
-    digest = hashlib.sha256(
-        json.dumps(
-            {"settings": snapshot_settings, "inputs": [[k, v] for k, v in snapshots.items()]},
-            sort_keys=True,
-        ).encode()
-    ).hexdigest()
+    digest = fingerprint(snapshot_settings, snapshots)
     latest = campaign.score_sheets.order_by("-version").first()
-    if latest is not None and latest.inputs_digest == digest:
+    if latest is not None and (
+        latest.inputs_digest == digest or sheet_fingerprint(latest) == digest
+    ):
         return latest
 
     scores = {s.key: s for s in batch_scores(inputs, settings)}  # ranked across the campaign
@@ -136,17 +184,34 @@ def sheet_recompute(*, campaign: Campaign, actor=None) -> ScoreSheet:
 
 
 def incomplete_rows(sheet: ScoreSheet) -> list[str]:
-    """'部门：缺少 A、B' for every department without a composite."""
+    """'部门：缺少 A（理由）、B' for every department without a composite."""
     lines = []
     for row in sheet.rows.order_by("evaluated__batch__number", "evaluated__position"):
         if row.missing:
-            names = "、".join(Component(m).label for m in row.missing)
+            reasons = (row.details or {}).get("missing_reasons", {})
+            names = "、".join(
+                Component(m).label + (f"（{reasons[m]}）" if m in reasons else "")
+                for m in row.missing
+            )
             lines.append(f"{row.department_name}：缺少{names}")
     return lines
 
 
+def last_published(*, campaign: Campaign) -> ScoreSheet | None:
+    return (
+        campaign.score_sheets.filter(published_at__isnull=False)
+        .select_related("published_by")
+        .order_by("-version")
+        .first()
+    )
+
+
 @transaction.atomic
-def sheet_publish(*, sheet: ScoreSheet, actor) -> ScoreSheet:
+def sheet_publish(*, sheet: ScoreSheet, actor, reason: str = "") -> ScoreSheet:
+    """Publish the latest, complete version. When a version is already public this is a
+    correction (发布更正版本): it needs a written reason, and the new sheet records the
+    version it corrects; the published one is never written to."""
+    Campaign.objects.select_for_update().filter(pk=sheet.campaign_id).first()
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.is_published:
         raise ValidationError("该版本已经公布")
@@ -156,14 +221,27 @@ def sheet_publish(*, sheet: ScoreSheet, actor) -> ScoreSheet:
     missing = incomplete_rows(sheet)
     if missing or not sheet.complete:
         raise ValidationError(["成绩表不完整，不能公布：", *missing])
+    previous = last_published(campaign=sheet.campaign)
+    reason = (reason or "").strip()
+    if previous is not None and not reason:
+        raise ValidationError(f"第 {previous.version} 版已公布，发布更正版本须填写更正理由")
     sheet.published_at = timezone.now()
     sheet.published_by = actor
-    sheet.save(update_fields=["published_at", "published_by"])
+    fields = ["published_at", "published_by"]
+    if previous is not None:
+        sheet.corrects, sheet.correction_reason = previous, reason
+        fields += ["corrects", "correction_reason"]
+    sheet.save(update_fields=fields)
     event_record(
         campaign=sheet.campaign,
         actor=actor,
-        action="sheet.publish",
-        summary=f"公布成绩表第 {sheet.version} 版",
+        action="sheet.correct" if previous else "sheet.publish",
+        summary=(
+            f"发布更正版本第 {sheet.version} 版（更正第 {previous.version} 版）：{reason[:100]}"
+            if previous
+            else f"公布成绩表第 {sheet.version} 版"
+        ),
         version=sheet.version,
+        **({"corrects": previous.version, "reason": reason} if previous else {}),
     )
     return sheet

@@ -13,6 +13,7 @@ from departments.models import Organizer
 
 from ..formulas import Rating, SurveyGroup
 from ..models import Survey, SurveyParticipation, SurveyRating, SurveyRespondent, SurveyResponse
+from .corrections import correction_start
 from .history import event_record
 from .recompute import recompute_soon
 
@@ -29,8 +30,9 @@ def _token() -> str:
 
 
 @transaction.atomic
-def survey_create(*, batch: Batch, title: str, actor) -> Survey:
+def survey_create(*, batch: Batch, title: str, actor, reason: str = "") -> Survey:
     title = (title or "").strip() or f"{batch.name}被评议部门（单位）整改成效评价"
+    correction_start(campaign=batch.campaign, actor=actor, act=f"新建调查“{title}”", reason=reason)
     survey = Survey.objects.create(batch=batch, title=title)
     event_record(
         campaign=batch.campaign, actor=actor, action="survey.create", summary=f"创建调查：{title}"
@@ -90,7 +92,14 @@ def deputies_invite(*, survey: Survey, actor) -> int:
 
 
 @transaction.atomic
-def survey_set_open(*, survey: Survey, is_open: bool, actor) -> Survey:
+def survey_set_open(*, survey: Survey, is_open: bool, actor, reason: str = "") -> Survey:
+    if is_open and not survey.is_open:
+        correction_start(
+            campaign=survey.batch.campaign,
+            actor=actor,
+            act=f"重新开启调查“{survey.title}”",
+            reason=reason,
+        )
     survey.is_open = is_open
     survey.save(update_fields=["is_open"])
     event_record(

@@ -140,7 +140,10 @@ def test_survey_answer_page_outside_evaluation_is_refused(client, stage):
 
 @pytest.mark.django_db
 def test_public_vote_outside_evaluation_is_refused(client, settings):
+    from scoring import sms
+
     settings.SMS_BACKEND = "scoring.sms.LocmemSmsBackend"
+    sms.outbox.clear()  # the locmem outbox is module-wide: earlier tests leave codes in it
     staff, campaign, batch, _ = campaign_with_batch(1)
     vote_set_open(batch=batch, is_open=True, actor=staff)
     batch.stage = "published"
@@ -152,6 +155,4 @@ def test_public_vote_outside_evaluation_is_refused(client, settings):
 
     assert page.status_code == 200 and "网上社会投票已经结束" in page.content.decode()
     assert refused.status_code == 403 and not PublicVoter.objects.exists()
-    from scoring import sms
-
     assert not sms.outbox

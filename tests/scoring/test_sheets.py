@@ -105,7 +105,10 @@ def test_worked_example_without_hotline_data_is_incomplete_and_named():
     assert row.composite is None and row.missing == ["hotline"]
     with pytest.raises(ValidationError) as refused:
         sheet_publish(sheet=sheet, actor=staff)
-    assert f"{a.department.name}：缺少12345大数据分析" in refused.value.messages
+    assert (
+        f"{a.department.name}：缺少12345大数据分析（评议期内没有已评价的工单）"
+        in refused.value.messages
+    )
     sheet.refresh_from_db()
     assert sheet.published_at is None
 

@@ -74,7 +74,12 @@ def test_staff_recompute_publish_and_download(client):
 
     response = client.post(reverse("scoring:recompute", args=[campaign.slug]), follow=True)
     assert "成绩表第 1 版" in response.content.decode()
-    client.post(reverse("scoring:publish", args=[campaign.slug, 1]))
+    publish = reverse("scoring:publish", args=[campaign.slug, 1])
+    review = client.get(publish)
+    assert review.status_code == 200 and "确认公布" in review.content.decode()
+    client.post(publish)  # not reviewed: refused
+    assert not ScoreSheet.objects.get().is_published
+    client.post(publish, {"reviewed": ScoreSheet.objects.get().inputs_digest})
     download = client.get(reverse("scoring:export", args=[campaign.slug, 1]))
 
     assert ScoreSheet.objects.get().is_published
