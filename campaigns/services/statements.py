@@ -21,9 +21,10 @@ def statement_file_check(upload: UploadedFile) -> str:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in SIGNATURES:
         raise ValidationError("发言稿文件只能是 PDF 或 DOCX 格式。")
-    if upload.size > MAX_STATEMENT_BYTES:
+    size = upload.size or 0
+    if size > MAX_STATEMENT_BYTES:
         raise ValidationError("发言稿文件不能超过 10 MB。")
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError("发言稿文件是空的。")
     upload.seek(0)
     head = upload.read(8)
@@ -59,8 +60,9 @@ def statement_save(
         raise ValidationError("请填写发言内容或上传发言稿文件（PDF/DOCX）。")
     statement.speaker, statement.date, statement.text = speaker, date, text
     if upload is not None:
-        statement.file.save(upload.name, upload, save=False)
-        statement.file_name = upload.name[:200]
+        upload_name = upload.name or ""
+        statement.file.save(upload_name, upload, save=False)
+        statement.file_name = upload_name[:200]
     elif remove_file:
         statement.file, statement.file_name = "", ""
     now = timezone.now()
