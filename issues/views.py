@@ -30,10 +30,10 @@ from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user
 from campaigns.selectors import public_campaign as get_public_campaign
+from core.spreadsheets import workbook_bytes
 
 from . import services
 from .challenge import challenge_new, challenge_verify
-from .exports import workbook_bytes
 from .forms import (
     DeputySuggestionForm,
     ImportForm,

@@ -1,17 +1,16 @@
 """Excel score sheets (openpyxl): a summary sheet and detail sheets of one version.
 
 Numbers are written as numbers (Decimal → the cell's value equals the sheet's to the cent)
-and every text cell goes through `safe_text`, so nothing typed by a user (a department
-name, a comment) can become a live formula in Excel."""
+and every text cell goes through `core.spreadsheets.cell_write`, so nothing typed by a user
+(a department name, a comment) can become a live formula in Excel."""
 
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import safe_text
+from core.spreadsheets import cell_set, cell_write, workbook_save
 
 from .formulas import Component, Rating
 from .models import ScoreSheet
@@ -22,11 +21,9 @@ BOLD = Font(bold=True)
 
 
 def _cell(value):
-    if value is None:
-        return None
-    if isinstance(value, Decimal | int | float):
+    if value is None or isinstance(value, Decimal | int | float):
         return value
-    return safe_text(value)
+    return str(value)
 
 
 def _d(value: str | None):
@@ -35,7 +32,7 @@ def _d(value: str | None):
 
 def _header(ws, row: int, titles: list[str]) -> None:
     for col, title in enumerate(titles, 1):
-        cell = ws.cell(row=row, column=col, value=safe_text(title))
+        cell = cell_write(ws, row, col, title)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -52,7 +49,7 @@ def workbook_for(sheet: ScoreSheet) -> Workbook:
     ws = wb.active
     ws.title = "综合得分"
     state = "已公布" if sheet.is_published else "未公布"
-    ws["A1"] = safe_text(f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）")
+    cell_set(ws["A1"], f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）")
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:I1")
     titles = ["排名", "批次", "部门（单位）"]
@@ -63,7 +60,7 @@ def workbook_for(sheet: ScoreSheet) -> Workbook:
         values = [row.rank_campaign, row.batch_name, row.department_name]
         values += [getattr(row, str(c)) for c in Component] + [row.composite]
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=col, value=_cell(value))
+            cell = cell_write(ws, r, col, _cell(value))
             if isinstance(value, Decimal):
                 cell.number_format = "0.00"
     ws.freeze_panes = "D3"
@@ -90,7 +87,7 @@ def _committee_sheet(wb, rows) -> None:
     ws.cell(row=1, column=width + 3, value="注：（去掉）为去掉的一个最高分和一个最低分")
     for r, row in enumerate(rows, 2):
         committee = row.details["committee"]
-        ws.cell(row=r, column=1, value=safe_text(row.department_name))
+        cell_write(ws, r, 1, row.department_name)
         marks = {committee["dropped_high"]: "最高", committee["dropped_low"]: "最低"}
         # Anonymous: scores sorted, members numbered per row, never named.
         for col, score in enumerate(committee["scores"], 2):
@@ -123,9 +120,9 @@ def _survey_sheet(wb, rows) -> None:
                 _d(group["score"]),
             ]
             for col, value in enumerate(values, 1):
-                ws.cell(row=r, column=col, value=_cell(value))
+                cell_write(ws, r, col, _cell(value))
             r += 1
-        ws.cell(row=r, column=1, value=safe_text(row.department_name))
+        cell_write(ws, r, 1, row.department_name)
         ws.cell(row=r, column=2, value="加权平均").font = BOLD
         ws.cell(row=r, column=8, value=row.survey).font = BOLD
         r += 1
@@ -146,7 +143,7 @@ def _public_vote_sheet(wb, rows) -> None:
             row.public_vote,
         ]
         for col, value in enumerate(values, 1):
-            ws.cell(row=r, column=col, value=_cell(value))
+            cell_write(ws, r, col, _cell(value))
     _widths(ws, [30, 10, 10, 10, 10, 10])
 
 
@@ -183,11 +180,9 @@ def _hotline_sheet(wb, rows) -> None:
             "是" if h["low_sample"] else "",
         ]
         for col, value in enumerate(values, 1):
-            ws.cell(row=r, column=col, value=_cell(value))
+            cell_write(ws, r, col, _cell(value))
     _widths(ws, [30, 12, 12, 10, 12, 16, 10, 10, 10, 8])
 
 
 def workbook_bytes(sheet: ScoreSheet) -> bytes:
-    buffer = BytesIO()
-    workbook_for(sheet).save(buffer)
-    return buffer.getvalue()
+    return workbook_save(workbook_for(sheet))
