@@ -318,7 +318,7 @@ def import_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "issues/import.html",
         {"campaign": campaign, "form": form, "report": report, "file_error": file_error},
-        status=400 if file_error else 200,
+        status=400 if file_error or form.errors else 200,
     )
 
 
