@@ -30,6 +30,7 @@ from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user
 from campaigns.selectors import public_campaign as get_public_campaign
+from core.messages import validation_error_flash
 from core.spreadsheets import workbook_bytes
 
 from . import services
@@ -260,7 +261,7 @@ def _bulk_action(request, campaign, departments) -> HttpResponse:
         else:
             messages.error(request, "未知操作。")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        validation_error_flash(request, exc)
     return redirect(back)
 
 
@@ -579,5 +580,5 @@ def key_issue_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 services.key_issue_confirm(key_issue=issue, actor=request.user)
                 messages.success(request, f"已确定“{issue.title}”。")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        validation_error_flash(request, exc)
     return redirect("issues:key-issues", slug=slug)

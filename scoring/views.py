@@ -17,6 +17,7 @@ from accounts.models import Role
 from accounts.permissions import WORKSPACE_ROLES, role_required
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_campaign
+from core.messages import validation_error_flash as _errors
 
 from . import selectors
 from .export import workbook_bytes
@@ -33,11 +34,6 @@ from .services.config import (
 
 STAFF = WORKSPACE_ROLES["staff"]
 RATINGS = [(r.value, r.label) for r in Rating]
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _manage(slug: str) -> str:
