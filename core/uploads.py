@@ -76,12 +76,14 @@ def upload_check(
     max_bytes: int,
     kinds: Sequence[str] | None = None,
     label: str = "文件",
+    max_uncompressed: int = MAX_XLSX_UNCOMPRESSED,
 ) -> str:
     """Refuse an upload before it is stored or parsed; return its lower-case extension.
 
     `upload` is anything with `name`, `size`, `seek` and `read` (Django's UploadedFile).
     `kinds`: the accepted extensions (None: any; the parser judges the content). A file
-    that is a ZIP inside gets the archive (zip-bomb) check whatever its name. Raises
+    that is a ZIP inside gets the archive (zip-bomb) check whatever its name, with
+    `max_uncompressed` as the limit of all its members together. Raises
     UnsafeUploadError with a message for the person who uploaded it; the file is left at
     position 0."""
     name = getattr(upload, "name", "") or ""
@@ -101,7 +103,7 @@ def upload_check(
             raise UnsafeUploadError(f"文件内容不是有效的 {ext.upper()} 文件。")
         if head.startswith(ZIP_MAGIC):
             upload.seek(0)
-            check_xlsx_archive(getattr(upload, "file", upload))
+            check_xlsx_archive(getattr(upload, "file", upload), max_uncompressed=max_uncompressed)
     finally:
         upload.seek(0)
     return ext

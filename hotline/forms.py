@@ -4,6 +4,7 @@ from core.uploads import UnsafeUploadError, upload_check
 from departments.models import Department
 
 from . import conf
+from .importing.readers import MAX_XLSX_UNCOMPRESSED
 
 
 class ImportUploadForm(forms.Form):
@@ -27,7 +28,12 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         # The same gate for the page and the API (which validates through this form).
         try:
-            upload_check(upload, max_bytes=conf.upload_max_bytes())
+            upload_check(
+                upload,
+                max_bytes=conf.upload_max_bytes(),
+                # The reader streams a full sheet: its own, larger limit of inflated XML.
+                max_uncompressed=MAX_XLSX_UNCOMPRESSED,
+            )
         except UnsafeUploadError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload

@@ -63,3 +63,15 @@ def test_the_hotline_import_page_refuses_a_zip_bomb_as_the_api_does(client, sett
     assert response.status_code == 200 and "压缩炸弹" in response.content.decode()
     assert ImportBatch.objects.count() == 0
     assert not any(tmp_path.rglob("bomb.xlsx"))  # refused before it was stored
+
+
+def test_the_inflated_size_limit_is_the_callers():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.xml", b"x" * 2048)
+        archive.writestr("b.xml", b"y" * 2048)
+    upload = SimpleUploadedFile("a.xlsx", buffer.getvalue())
+
+    with pytest.raises(UnsafeUploadError, match="解压后超过"):
+        upload_check(upload, max_bytes=MB, max_uncompressed=3000)
+    assert upload_check(upload, max_bytes=MB, max_uncompressed=5000) == "xlsx"
