@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format venv migrate demo clean
+.PHONY: run test test-fast lint format venv migrate demo clean
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -33,9 +33,18 @@ test: $(STAMP)
 	bash scripts/ensure-system-deps.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make test-fast: SQLite, eager Celery, no browser, no real services (about 2-3 min)
+test-fast: $(STAMP)
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
+	  $(BIN)/python -m pytest -q -m "not e2e and not integration" --ignore=tests/deploy $(PYTEST_ARGS)
+
+## make lint: style, formatting, the layer contracts, import cycles and types
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_import_cycles.py
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

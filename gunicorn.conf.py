@@ -1,9 +1,12 @@
-"""gunicorn reads this file from the working directory; values come from the environment."""
+"""gunicorn reads this file from the working directory, before Django is set up; values
+come from the environment through django-environ, as the Django settings read theirs."""
 
-import os
+import environ
 
-bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"  # noqa: S104
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+env = environ.Env()
+
+bind = f"{env('HOST', default='0.0.0.0')}:{env.int('PORT', default=8000)}"  # noqa: S104
+workers = env.int("WEB_CONCURRENCY", default=3)
 timeout = 60
 accesslog = "-"
 errorlog = "-"

@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils import timezone
 
 from core.audit import audited_update
-from issues.exports import workbook_bytes
+from core.spreadsheets import workbook_bytes
 
 from .models import ApiClient, Scope
 

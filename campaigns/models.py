@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -106,6 +107,8 @@ class Batch(models.Model):
     departments = models.ManyToManyField(
         Department, through="EvaluatedDepartment", verbose_name="被评议部门（单位）"
     )
+    # Not columns: campaigns.selectors attaches it for the page (typed for mypy).
+    timeline: list[Any]
 
     class Meta:
         verbose_name = verbose_name_plural = "批次"
@@ -225,6 +228,8 @@ class Nomination(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("提名时间", default=timezone.now)
+    # Not a column: campaigns.selectors attaches it for the page (typed for mypy).
+    recent_years: list[int]
 
     class Meta:
         verbose_name = verbose_name_plural = "候选部门提名"
@@ -280,6 +285,10 @@ class VoteSession(models.Model):
     ballots_cast = models.PositiveIntegerField("收回选票", null=True, blank=True)
     abstentions = models.PositiveIntegerField("弃权票", null=True, blank=True)
     threshold = models.PositiveIntegerField("当选所需票数", null=True, blank=True)
+    # Not columns: campaigns.selectors attaches them for the pages (typed for mypy).
+    turnout: dict[str, int]
+    has_tie: bool
+    is_eligible: bool
 
     class Meta:
         verbose_name = verbose_name_plural = "票决"

@@ -294,7 +294,9 @@ def recent_evaluations(*, campaign: Campaign, department_ids) -> dict[int, list[
 
 def nominable_departments(*, campaign: Campaign) -> QuerySet[Department]:
     """Departments of the organizer's level not yet evaluated in this campaign."""
-    return Department.objects.filter(district_id=campaign.organizer.district_id).exclude(
+    # district_id=None is Django's IS NULL (a city-level organizer); the stubs refuse None.
+    district_id = campaign.organizer.district_id
+    return Department.objects.filter(district_id=district_id).exclude(  # type: ignore[misc]
         pk__in=EvaluatedDepartment.objects.filter(campaign=campaign).values("department_id")
     )
 
@@ -357,10 +359,11 @@ def batch_workspace(*, batch: Batch) -> dict:
     sessions = list(batch.vote_sessions.all())
     for session in sessions:
         eligible = session.eligible_count
+        voted: int = session.voted  # type: ignore[attr-defined]  # Prefetch annotate()
         session.turnout = {
-            "voted": session.voted,
+            "voted": voted,
             "eligible": eligible,
-            "percent": round(100 * session.voted / eligible) if eligible else 0,
+            "percent": round(100 * voted / eligible) if eligible else 0,
         }
         session.has_tie = any(
             c.outcome == VoteCandidate.Outcome.TIED for c in session.candidates.all()
@@ -420,5 +423,8 @@ def vote_session_for_member(*, user, pk: int) -> VoteSession:
     except VoteSession.DoesNotExist as exc:
         raise Http404("没有找到该票决") from exc
     session.is_eligible = VoteEligibility.objects.filter(session=session, member=user).exists()
-    session.has_voted = VoteParticipation.objects.filter(session=session, member=user).exists()
+    # member_open_sessions annotates the same name; a model attribute would clash with that.
+    session.has_voted = VoteParticipation.objects.filter(  # type: ignore[attr-defined]
+        session=session, member=user
+    ).exists()
     return session

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import WORKSPACE_ROLES, role_required
+from core.messages import form_errors_flash as _form_errors
+from core.messages import validation_error_flash as _refused
 
 from . import services
 from .forms import (
@@ -40,20 +42,8 @@ from .stages import TRANSITIONS, Stage
 staff_only = role_required(*WORKSPACE_ROLES["staff"])
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
 def _batch_url(batch) -> str:
     return reverse("campaigns-staff:batch", args=[batch.campaign.slug, batch.number])
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}：{error}" if label else error)
 
 
 # ------------------------------------------------------------------------- campaigns

@@ -18,6 +18,8 @@ rows rather than queries per row."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
+from typing import Any
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_value
@@ -112,11 +114,12 @@ def audited_update(queryset: QuerySet, *, actor, **values) -> int:
 
 
 @transaction.atomic
-def audited_bulk_update(objs: list[Model], fields: list[str], *, actor) -> int:
+def audited_bulk_update(objs: Sequence[Model], fields: list[str], *, actor) -> int:
     """`Model.objects.bulk_update(objs, fields)` with an audit entry per changed row."""
     if not objs:
         return 0
-    model = type(objs[0])
+    # Any concrete model: django-stubs gives the abstract base Model no manager.
+    model: Any = type(objs[0])
     if not auditlog.contains(model):
         return model.objects.bulk_update(objs, fields)
     updated = 0

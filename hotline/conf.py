@@ -1,7 +1,7 @@
-"""Hotline settings with their defaults; each can be set in Django settings (or the
-environment for the secret)."""
+"""Hotline settings with their defaults. Each is a Django setting (`pingyi/settings/base.py`
+reads it from the environment through django-environ); the defaults here only cover a
+settings module that does not define it."""
 
-import os
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -12,17 +12,11 @@ from .importing.parsing import DEFAULT_SATISFACTION_MAP
 def chunk_rows() -> int:
     # 50,000 rows a chunk: about 12 MB of COPY text at a time, and a progress step every
     # half second on PostgreSQL.
-    return int(
-        getattr(settings, "HOTLINE_CHUNK_ROWS", None)
-        or os.environ.get("HOTLINE_CHUNK_ROWS")
-        or 50_000
-    )
+    return int(getattr(settings, "HOTLINE_CHUNK_ROWS", None) or 50_000)
 
 
 def phone_secret() -> bytes | None:
-    secret = getattr(settings, "HOTLINE_PHONE_SECRET", None) or os.environ.get(
-        "HOTLINE_PHONE_SECRET", ""
-    )
+    secret = getattr(settings, "HOTLINE_PHONE_SECRET", None) or ""
     return secret.encode() if secret else None
 
 

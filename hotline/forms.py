@@ -1,8 +1,10 @@
 from django import forms
 
+from core.uploads import UnsafeUploadError, upload_check
 from departments.models import Department
 
 from . import conf
+from .importing.readers import MAX_XLSX_UNCOMPRESSED
 
 
 class ImportUploadForm(forms.Form):
@@ -24,11 +26,16 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = conf.upload_max_bytes()
-        if upload.size > limit:
-            raise forms.ValidationError(f"文件超过上传上限 {limit // (1024 * 1024)} MB。")
-        if upload.size == 0:
-            raise forms.ValidationError("文件是空的。")
+        # The same gate for the page and the API (which validates through this form).
+        try:
+            upload_check(
+                upload,
+                max_bytes=conf.upload_max_bytes(),
+                # The reader streams a full sheet: its own, larger limit of inflated XML.
+                max_uncompressed=MAX_XLSX_UNCOMPRESSED,
+            )
+        except UnsafeUploadError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

@@ -45,8 +45,13 @@ def hotline_counts(
     )
     result = {pk: HotlineCounts() for pk in department_ids}
     for row in rows:
-        pk = row.pop("department_id")
-        result[pk] = HotlineCounts(**{k: v or 0 for k, v in row.items()})
+        result[row["department_id"]] = HotlineCounts(
+            satisfied=row["satisfied"] or 0,
+            basic=row["basic"] or 0,
+            dissatisfied=row["dissatisfied"] or 0,
+            n_window=row["n_window"] or 0,
+            n_baseline=row["n_baseline"] or 0,
+        )
     return result
 
 
@@ -264,12 +269,11 @@ def department_public_figures(*, department_id: int, start: dt.date, end: dt.dat
             dissatisfied=Sum("dissatisfied"),
         )
     )
-    keys = ("total", "satisfied", "basic", "dissatisfied")
     by_month: dict[dt.date, list[int]] = {}
     by_category: dict[str, list[int]] = {}
     window = set(months)
     for row in rows:
-        values = [row[k] for k in keys]
+        values = [row["total"], row["satisfied"], row["basic"], row["dissatisfied"]]
         by_month[row["month"]] = [
             a + b for a, b in zip(by_month.get(row["month"], [0] * 4), values, strict=True)
         ]

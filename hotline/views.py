@@ -19,7 +19,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
-from core.spreadsheets import safe_cell, safe_text
+from core.spreadsheets import Sheet, safe_cell, safe_text, workbook_bytes
 
 from . import selectors
 from .forms import AliasForm, ImportUploadForm
@@ -95,17 +95,21 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     header = ["行号", "原因", *(batch.header or ["原始内容"])]
     filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("被拒绝的行")
-        sheet.append([safe_text(name) for name in header])
-        for error in rows.iterator(chunk_size=2000):
-            sheet.append([error.row_number, error.reason, *[safe_cell(c) for c in error.raw]])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+        body = workbook_bytes(
+            [
+                Sheet(
+                    "被拒绝的行",
+                    header,
+                    (
+                        [error.row_number, error.reason, *error.raw]
+                        for error in rows.iterator(chunk_size=2000)
+                    ),
+                    [8, 30],
+                )
+            ]
+        )
         response = HttpResponse(
-            buffer.getvalue(),
+            body,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     else:

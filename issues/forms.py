@@ -1,6 +1,7 @@
 from django import forms
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from core.uploads import MB, UnsafeUploadError, upload_check
 from departments.models import District
 
 from .models import OFFLINE_CHANNELS, Channel, KeyIssue, SourceType, Suggestion, Theme
@@ -96,8 +97,10 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 20 * 1024 * 1024:
-            raise forms.ValidationError("文件不能超过 20 MB。")
+        try:
+            upload_check(upload, max_bytes=20 * MB)
+        except UnsafeUploadError as exc:
+            raise forms.ValidationError(str(exc)) from exc
         return upload
 
 

@@ -213,15 +213,15 @@ def department_funnels(
     themes = Theme.objects.filter(campaign=campaign)
     if department_id:
         themes = themes.filter(department_id=department_id)
-    themes = (
+    theme_counts = (
         themes.values("department_id")
         .annotate(n=Count("id"), focus=Count("id", filter=Q(is_focus=True)))
         .order_by()
     )
-    for r in themes:
-        if r["department_id"] in rows:
-            rows[r["department_id"]].themes = r["n"]
-            rows[r["department_id"]].focus_themes = r["focus"]
+    for t in theme_counts:
+        if t["department_id"] in rows:
+            rows[t["department_id"]].themes = t["n"]
+            rows[t["department_id"]].focus_themes = t["focus"]
     issues = (
         KeyIssue.objects.filter(department__campaign=campaign, status=KeyIssue.Status.CONFIRMED)
         .values("department_id")
@@ -230,9 +230,9 @@ def department_funnels(
     )
     if department_id:
         issues = issues.filter(department_id=department_id)
-    for r in issues if key_issues else ():
-        if r["department_id"] in rows:
-            rows[r["department_id"]].key_issues = r["n"]
+    for k in issues if key_issues else ():
+        if k["department_id"] in rows:
+            rows[k["department_id"]].key_issues = k["n"]
     result = list(rows.values())
     if None in rows and not rows[None].collected and not rows[None].themes:
         result.remove(rows[None])
@@ -283,8 +283,13 @@ def public_key_issues(*, evaluated: EvaluatedDepartment) -> list[PublicKeyIssue]
             PublicKeyIssue(
                 title=issue.title,
                 description=issue.description,
-                suggestion_count=sum(t.n for t in linked),
-                themes=[(t.title, t.summary, t.n) for t in linked if t.summary_approved],
+                # `n` is annotated by the Prefetch queryset, which the stubs cannot follow.
+                suggestion_count=sum(t.n for t in linked),  # type: ignore[attr-defined]
+                themes=[
+                    (t.title, t.summary, t.n)  # type: ignore[attr-defined]
+                    for t in linked
+                    if t.summary_approved
+                ],
                 pk=issue.pk,
             )
         )

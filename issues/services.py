@@ -192,7 +192,7 @@ def suggestions_import(*, campaign: Campaign, rows: Sequence[ParsedRow], actor) 
                 continue
         if submitted_on is None:
             problems.append(f"日期“{row.date}”无法识别（应为 2021-03-05 这样的格式）")
-        if problems:
+        if problems or channel is None or source is None or submitted_on is None:
             report.errors.append((row.line, "；".join(problems)))
             continue
         key = import_key(row)
@@ -293,7 +293,7 @@ def suggestions_merge(
                 if s.department_id:
                     counts[s.department_id] = counts.get(s.department_id, 0) + 1
             if counts:
-                department = EvaluatedDepartment.objects.get(pk=max(counts, key=counts.get))
+                department = EvaluatedDepartment.objects.get(pk=max(counts, key=counts.__getitem__))
         _check_department(campaign, department)
         theme = Theme.objects.create(
             campaign=campaign, department=department, title=title[:120], created_by=actor

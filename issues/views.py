@@ -32,10 +32,11 @@ from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_window
 from campaigns.selectors import public_campaign as get_public_campaign
 from campaigns.stages import Stage
+from core.messages import validation_error_flash
+from core.spreadsheets import workbook_bytes
 
 from . import services
 from .challenge import challenge_new, challenge_submission_key, challenge_verify
-from .exports import workbook_bytes
 from .forms import (
     DeputySuggestionForm,
     ImportForm,
@@ -301,7 +302,7 @@ def _bulk_action(request, campaign, departments) -> HttpResponse:
         else:
             messages.error(request, "未知操作。")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        validation_error_flash(request, exc)
     return redirect(back)
 
 
@@ -359,7 +360,7 @@ def import_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "issues/import.html",
         {"campaign": campaign, "form": form, "report": report, "file_error": file_error},
-        status=400 if file_error else 200,
+        status=400 if file_error or form.errors else 200,
     )
 
 
@@ -620,5 +621,5 @@ def key_issue_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 services.key_issue_confirm(key_issue=issue, actor=request.user)
                 messages.success(request, f"已确定“{issue.title}”。")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        validation_error_flash(request, exc)
     return redirect("issues:key-issues", slug=slug)

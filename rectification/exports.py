@@ -1,14 +1,10 @@
 """The ledger (整改台账) as an Excel sheet: one row per measure."""
 
 import datetime as dt
-import io
 
 from django.db.models import Max, Q
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import safe_cell
+from core.spreadsheets import Sheet, workbook_bytes
 
 from .models import Measure, ProgressUpdate
 from .status import overdue_days
@@ -79,20 +75,13 @@ def ledger_measures(*, campaign, batch: int | None = None, department: str = "")
 
 
 def ledger_xlsx(measures, *, today: dt.date) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "整改台账"
-    ws.append([h for h, _ in HEADERS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i, (_, width) in enumerate(HEADERS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    for row in ledger_rows(measures, today):
-        ws.append([safe_cell(v) for v in row])
-    for cell in ws["G"][1:] + ws["M"][1:]:
-        cell.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(
+        [
+            Sheet(
+                "整改台账",
+                [h for h, _ in HEADERS],
+                ledger_rows(measures, today),
+                [w for _, w in HEADERS],
+            )
+        ]
+    )

@@ -310,7 +310,7 @@ class Dashboard:
     pending_updates: list[ProgressUpdate]
     submitted_plans: list[Plan]
     overdue: list[tuple[Measure, int]]
-    silent: list[tuple[EvaluatedDepartment, dt.date | None, int]]
+    silent: list[tuple[EvaluatedDepartment, dt.date | None, int | None]]
     rebounds: list[Rebound]
     notices: list[Notice]
 
@@ -352,11 +352,11 @@ def staff_dashboard(*, campaign: Campaign, user, today: dt.date, silent_days: in
         .annotate(last_update=Max("key_issues__plan__updates__created_at"))
         .order_by("batch__number", "position")
     )
-    silent = []
+    silent: list[tuple[EvaluatedDepartment, dt.date | None, int | None]] = []
     for ev in departments:
         last = ev.last_update.date() if ev.last_update else None
         days = (today - last).days if last else None
-        if last is None or days >= silent_days:
+        if days is None or days >= silent_days:
             silent.append((ev, last, days))
     rebounds = list(
         Rebound.objects.filter(

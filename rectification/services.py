@@ -3,6 +3,7 @@ per verb, each in a transaction with its history entry. `at` lets the demo loade
 dates; pages leave it out and get now()."""
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -169,7 +170,7 @@ def measure_save(
     *, plan: Plan, actor, measure: Measure | None = None, at=None, **fields
 ) -> Measure:
     created = measure is None
-    if created:
+    if measure is None:
         measure = Measure(plan=plan, round=plan.round, position=plan.measures.count() + 1)
     for name in MEASURE_FIELDS:
         if name in fields:
@@ -230,7 +231,7 @@ def update_create(
     text: str,
     percent: int,
     values: dict[int, Decimal] | None = None,
-    files: list[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, bytes]] = (),
     at=None,
 ) -> ProgressUpdate:
     """A liaison's progress update, pending review. Every file is checked before anything is

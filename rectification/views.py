@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
+from core.messages import validation_error_flash as _error
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services
@@ -33,11 +34,6 @@ from .search import clean_query, public_search
 from .status import CSS, LABELS
 
 STAFF = (Role.STAFF, Role.ADMIN)
-
-
-def _error(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # ---------------------------------------------------------------------------- public

@@ -1,18 +1,17 @@
 """Excel score sheets (openpyxl): a summary sheet and detail sheets of one version.
 
 Numbers are written as numbers (Decimal → the cell's value equals the sheet's to the cent)
-and every text cell goes through `safe_text`, so nothing typed by a user (a department
-name, a comment) can become a live formula in Excel."""
+and every text cell goes through `core.spreadsheets.cell_write`, so nothing typed by a user
+(a department name, a comment) can become a live formula in Excel."""
 
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils.timezone import localtime
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import safe_text
+from core.spreadsheets import cell_set, cell_write, workbook_save
 
 from .formulas import Component, Rating
 from .models import ScoreSheet
@@ -26,11 +25,9 @@ MISSING = "—"
 
 
 def _cell(value):
-    if value is None:
-        return None
-    if isinstance(value, Decimal | int | float):
+    if value is None or isinstance(value, Decimal | int | float):
         return value
-    return safe_text(value)
+    return str(value)
 
 
 def _d(value: str | None):
@@ -39,7 +36,7 @@ def _d(value: str | None):
 
 def _header(ws, row: int, titles: list[str]) -> None:
     for col, title in enumerate(titles, 1):
-        cell = ws.cell(row=row, column=col, value=safe_text(title))
+        cell = cell_write(ws, row, col, title)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
@@ -56,7 +53,7 @@ def workbook_for(sheet: ScoreSheet) -> Workbook:
     ws = wb.active
     ws.title = "综合得分"
     state = "已公布" if sheet.is_published else "未公布"
-    ws["A1"] = safe_text(f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）")
+    cell_set(ws["A1"], f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）")
     ws["A1"].font = Font(bold=True, size=14)
     ws.merge_cells("A1:I1")
     titles = ["排名", "批次", "部门（单位）"]
@@ -69,7 +66,7 @@ def workbook_for(sheet: ScoreSheet) -> Workbook:
         values += [_component(row, str(c), reasons) for c in Component]
         values.append(row.composite if row.composite is not None else "不完整")
         for col, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=col, value=_cell(value))
+            cell = cell_write(ws, r, col, _cell(value))
             if isinstance(value, Decimal):
                 # 0.00 is a score: written as the number 0 shown as 0.00, never blank.
                 cell.number_format = "0.00"
@@ -102,32 +99,36 @@ def _component(row, name: str, reasons: dict):
 def _versions_sheet(wb, sheet: ScoreSheet) -> None:
     """Version and correction note, and every published version (as the public page)."""
     ws = wb.create_sheet("版本说明")
-    ws.append([safe_text("版本"), f"第 {sheet.version} 版"])
+    lines: list[list] = []
+    lines.append(["版本", f"第 {sheet.version} 版"])
     state = "已公布" if sheet.is_published else "未公布"
     if sheet.is_published:
         state += f"（{localtime(sheet.published_at):%Y-%m-%d %H:%M}）"
-    ws.append([safe_text("状态"), safe_text(state)])
+    lines.append(["状态", str(state)])
     note = correction_note(sheet=sheet) if sheet.is_published else None
     if note:
         title = f"第 {note['version']} 版更正第 {note['corrects']} 版"
-        ws.append([safe_text("更正"), safe_text(title)])
-        ws.append([safe_text("发布人"), safe_text(note["by"])])
-        ws.append([safe_text("发布时间"), f"{localtime(note['at']):%Y-%m-%d %H:%M}"])
-        ws.append([safe_text("更正理由"), safe_text(note["reason"])])
+        lines.append(["更正", str(title)])
+        lines.append(["发布人", str(note["by"])])
+        lines.append(["发布时间", f"{localtime(note['at']):%Y-%m-%d %H:%M}"])
+        lines.append(["更正理由", str(note["reason"])])
         for change in note["changes"]:
             text = "；".join(
                 f"{label} {_text(old)} → {_text(new)}" for label, old, new in change["labelled"]
             )
-            ws.append([safe_text(change["department"]), safe_text(text)])
+            lines.append([str(change["department"]), str(text)])
     versions = published_versions(campaign=sheet.campaign)
     if versions:
-        ws.append([])
-        ws.append([safe_text("历次公布版本")])
+        lines.append([])
+        lines.append(["历次公布版本"])
         for v in versions:
             line = f"公布于 {localtime(v.published_at):%Y-%m-%d %H:%M}"
             if v.corrects_id:
                 line += f"，更正第 {v.corrects.version} 版：{v.correction_reason}"
-            ws.append([f"第 {v.version} 版", safe_text(line)])
+            lines.append([f"第 {v.version} 版", str(line)])
+    for r, line in enumerate(lines, 1):
+        for col, value in enumerate(line, 1):
+            cell_write(ws, r, col, value)
     _widths(ws, [24, 80])
 
 
@@ -142,7 +143,7 @@ def _committee_sheet(wb, rows) -> None:
     ws.cell(row=1, column=width + 3, value="注：（去掉）为去掉的一个最高分和一个最低分")
     for r, row in enumerate(rows, 2):
         committee = row.details["committee"]
-        ws.cell(row=r, column=1, value=safe_text(row.department_name))
+        cell_write(ws, r, 1, row.department_name)
         # Marks by position (lowest first, then highest), so that two equal dropped scores
         # are both struck. Sheets stored before positions existed: the first lowest and
         # the last highest of the sorted scores.
@@ -182,9 +183,9 @@ def _survey_sheet(wb, rows) -> None:
                 _d(group["score"]),
             ]
             for col, value in enumerate(values, 1):
-                ws.cell(row=r, column=col, value=_cell(value))
+                cell_write(ws, r, col, _cell(value))
             r += 1
-        ws.cell(row=r, column=1, value=safe_text(row.department_name))
+        cell_write(ws, r, 1, row.department_name)
         ws.cell(row=r, column=2, value="加权平均").font = BOLD
         ws.cell(row=r, column=8, value=_cell(row.survey)).font = BOLD
         r += 1
@@ -205,7 +206,7 @@ def _public_vote_sheet(wb, rows) -> None:
             row.public_vote,
         ]
         for col, value in enumerate(values, 1):
-            ws.cell(row=r, column=col, value=_cell(value))
+            cell_write(ws, r, col, _cell(value))
     _widths(ws, [30, 10, 10, 10, 10, 10])
 
 
@@ -242,11 +243,9 @@ def _hotline_sheet(wb, rows) -> None:
             "是" if h["low_sample"] else "",
         ]
         for col, value in enumerate(values, 1):
-            ws.cell(row=r, column=col, value=_cell(value))
+            cell_write(ws, r, col, _cell(value))
     _widths(ws, [30, 12, 12, 10, 12, 16, 10, 10, 10, 8])
 
 
 def workbook_bytes(sheet: ScoreSheet) -> bytes:
-    buffer = BytesIO()
-    workbook_for(sheet).save(buffer)
-    return buffer.getvalue()
+    return workbook_save(workbook_for(sheet))

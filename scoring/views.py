@@ -19,6 +19,7 @@ from accounts.permissions import WORKSPACE_ROLES, role_required
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
 from campaigns.stages import Stage
+from core.messages import validation_error_flash as _errors
 
 from . import selectors
 from .export import workbook_bytes
@@ -35,11 +36,6 @@ from .services.config import (
 
 STAFF = WORKSPACE_ROLES["staff"]
 RATINGS = [(r.value, r.label) for r in Rating]
-
-
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _manage(slug: str) -> str:

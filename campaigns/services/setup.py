@@ -2,6 +2,7 @@
 
 import datetime as dt
 from collections.abc import Callable
+from typing import overload
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -75,6 +76,12 @@ def campaign_create(
 BATCH_NAMES = {1: "第一批", 2: "第二批", 3: "第三批", 4: "第四批", 5: "第五批", 6: "第六批"}
 
 
+@overload
+def _shift(date: dt.date, years: int) -> dt.date: ...
+@overload
+def _shift(date: None, years: int) -> None: ...
+@overload
+def _shift(date: dt.date | None, years: int) -> dt.date | None: ...
 def _shift(date: dt.date | None, years: int) -> dt.date | None:
     if date is None:
         return None

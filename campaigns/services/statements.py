@@ -8,29 +8,23 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.uploads import UnsafeUploadError, upload_check
+
 from ..models import CommitmentStatement, EvaluatedDepartment
 
+# Extension and the file's first bytes must agree (a DOCX is a ZIP container, so it also
+# gets the zip-bomb check): core.uploads.upload_check.
 MAX_STATEMENT_BYTES = 10 * 1024 * 1024
-# Extension and the file's first bytes must agree: a DOCX is a ZIP container.
-SIGNATURES = {"pdf": b"%PDF-", "docx": b"PK\x03\x04"}
 
 
 def statement_file_check(upload: UploadedFile) -> str:
     """The lower-case extension of an acceptable upload; ValidationError otherwise."""
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in SIGNATURES:
-        raise ValidationError("发言稿文件只能是 PDF 或 DOCX 格式。")
-    if upload.size > MAX_STATEMENT_BYTES:
-        raise ValidationError("发言稿文件不能超过 10 MB。")
-    if upload.size == 0:
-        raise ValidationError("发言稿文件是空的。")
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(SIGNATURES[ext]):
-        raise ValidationError(f"文件内容不是有效的 {ext.upper()} 文件。")
-    return ext
+    try:
+        return upload_check(
+            upload, max_bytes=MAX_STATEMENT_BYTES, kinds=("pdf", "docx"), label="发言稿文件"
+        )
+    except UnsafeUploadError as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 @transaction.atomic
@@ -59,8 +53,9 @@ def statement_save(
         raise ValidationError("请填写发言内容或上传发言稿文件（PDF/DOCX）。")
     statement.speaker, statement.date, statement.text = speaker, date, text
     if upload is not None:
-        statement.file.save(upload.name, upload, save=False)
-        statement.file_name = upload.name[:200]
+        upload_name = upload.name or ""
+        statement.file.save(upload_name, upload, save=False)
+        statement.file_name = upload_name[:200]
     elif remove_file:
         statement.file, statement.file_name = "", ""
     now = timezone.now()

@@ -260,10 +260,12 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
-# Cache: rate limits of the public suggestion form count requests here. The embedded
-# default is per process; production sets CACHE_URL to Redis so every gunicorn worker
-# shares one count (CACHE_URL=redis://127.0.0.1:6379/1).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://pingyi")}
+# Cache: rate limits of the public suggestion form count requests here, and scoring keeps
+# its recompute debouncing and one-recompute-at-a-time lock here (the public vote's own
+# limits live in the database). The embedded default is per process; with several
+# processes set CACHE_URL to Redis so every gunicorn worker and Celery worker shares it
+# (CACHE_URL=redis://127.0.0.1:6379/1).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # django-ratelimit refuses LocMemCache (E003, "not shared") and warns about Django's own
 # RedisCache (W001, "not officially supported", it works: atomic INCR). See the comment above.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -286,10 +288,6 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Cache: rate limits of the public vote live in the database, but recompute debouncing and
-# the one-recompute-at-a-time lock use the cache; with several processes point it at Redis.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-
 # --- Scoring ---
 # Recompute a campaign's score sheet this many seconds after the first input change (with a
 # broker; without one staff press 重新计算).
@@ -308,3 +306,12 @@ PUBLIC_VOTE_BURST_PER_MINUTE = 10
 PUBLIC_VOTE_NUMBERS_PER_CLIENT = 5
 # Form submissions (code requests and ballots) of the public vote per client address.
 PUBLIC_VOTE_POST_RATE_LIMITS = env.list("PUBLIC_VOTE_POST_RATE_LIMITS", default=["30/10m", "200/d"])
+
+# --- Hotline (hotline/conf.py reads these) ---
+# Rows per transaction in the import's READ and MERGE phases: 50,000 rows is about 12 MB of
+# COPY text at a time and a progress step every half second on PostgreSQL.
+HOTLINE_CHUNK_ROWS = env.int("HOTLINE_CHUNK_ROWS", default=50_000)
+# Key of the caller hash; empty: no hash of the caller's number is kept.
+HOTLINE_PHONE_SECRET = env("HOTLINE_PHONE_SECRET", default="")
+# Upload limit of the import form, in MB.
+HOTLINE_UPLOAD_MAX_MB = env.int("HOTLINE_UPLOAD_MAX_MB", default=200)

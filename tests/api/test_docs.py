@@ -36,6 +36,7 @@ def test_the_doc_has_an_example_per_main_use():
         assert needle in text
 
 
+@pytest.mark.integration  # curl subprocesses against a live server
 @pytest.mark.django_db(transaction=True)
 def test_every_curl_example_in_the_api_doc_runs_against_a_live_server(
     live_server, tmp_path, settings

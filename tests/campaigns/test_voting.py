@@ -1,5 +1,7 @@
+import datetime as dt
 import threading
 import time
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -251,17 +253,57 @@ def test_no_table_links_a_member_to_a_ballots_content():
         assert not (User in targets and targets & set(ballot_side)), model
 
 
+def _table(model) -> tuple[list[str], list[tuple]]:
+    """Every column of every row as the database holds it (not only the model's fields)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608 - a model's table name
+        return [c[0] for c in cursor.description], list(cursor.fetchall())
+
+
+def _looks_like_a_time(value) -> bool:
+    if isinstance(value, dt.date | dt.time):
+        return True
+    if isinstance(value, str):
+        try:
+            dt.datetime.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return False
+
+
 def test_ballots_carry_no_trace_of_the_member_in_the_database():
     _, _, voters, session, cands = open_vote(members=3)
     cast(session, voters, cands, "A", "B", "")
 
-    ballot_rows = list(Ballot.objects.values_list())
-    choice_rows = list(BallotChoice.objects.values_list())
-    member_ids = {v.pk for v in voters}
-    for row in ballot_rows + choice_rows:
-        assert not any(value in member_ids for value in row[:1] if isinstance(value, int))
-        assert len(row) <= 3  # id, session / id, ballot, candidate: nothing else
+    ballot_columns, ballot_rows = _table(Ballot)
+    choice_columns, choice_rows = _table(BallotChoice)
+
+    # Nothing but a random id and the links: no member, no time, no order.
+    assert sorted(ballot_columns) == ["id", "session_id"]
+    assert sorted(choice_columns) == ["ballot_id", "candidate_id", "id"]
     assert len(ballot_rows) == 3 and len(choice_rows) == 2
+    member_ids = {v.pk for v in voters} | {str(v.pk) for v in voters}
+    usernames = {v.username for v in voters}
+    ballot_ids = set()
+    for row in ballot_rows:
+        values = dict(zip(ballot_columns, row, strict=True))
+        assert values["session_id"] == session.pk
+        ballot_ids.add(str(values["id"]).replace("-", ""))
+    for row in choice_rows:
+        values = dict(zip(choice_columns, row, strict=True))
+        assert str(values["ballot_id"]).replace("-", "") in ballot_ids
+        assert values["candidate_id"] in {c.pk for c in cands}
+    for columns, rows in ((ballot_columns, ballot_rows), (choice_columns, choice_rows)):
+        for row in rows:
+            for column, value in zip(columns, row, strict=True):
+                assert not _looks_like_a_time(value), (column, value)
+                assert not any(name in str(value) for name in usernames), column
+                if column not in ("session_id", "candidate_id"):  # checked above by meaning
+                    assert value not in member_ids and str(value) not in member_ids, column
+                if column == "id":
+                    # Version 4: random. A version 1 UUID would carry the time it was made.
+                    assert uuid.UUID(str(value)).version == 4
     assert VoteParticipation.objects.filter(session=session).count() == 3
 
 

@@ -36,8 +36,10 @@ def test_ledger_export_has_a_row_per_measure(client, published_plan):
     assert len(rows) == 3
     overdue = {r[3]: r[-1] for r in rows}
     assert overdue["353所小学开展课后延时服务"] == 10  # due 2021-06-30
-    evil = next(r for r in rows if "HYPERLINK" in r[3])
-    assert evil[3].startswith("'=") and evil[4] == "'@unit" and evil[5] == "'+p"
+    evil_row = next(r for r in ws.iter_rows(min_row=2) if "HYPERLINK" in r[3].value)
+    evil = evil_row[3:6]
+    assert evil[0].value.startswith("=") and evil[1].value == "@unit" and evil[2].value == "+p"
+    assert all(c.data_type == "s" and c.quotePrefix for c in evil)  # text, never a formula
 
 
 def test_ledger_export_is_staff_only(client, published_plan):

@@ -53,7 +53,7 @@ def test_exported_workbook_equals_the_sheet(sheet, tmp_path):
     for values in ws.iter_rows(min_row=3, values_only=True):
         exported[values[2]] = values
     for row in sheet.rows.all():
-        got = exported[safe_text(row.department_name)]
+        got = exported[row.department_name]
         assert got[0] == row.rank_campaign
         for value, expected in zip(
             got[3:9],
@@ -92,5 +92,14 @@ def test_no_cell_becomes_a_formula(sheet, tmp_path):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    # The hostile department name is there, as typed, on every sheet, and marked as text.
+    hostile = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value == '=HYPERLINK("http://x")局'
+    ]
+    assert len(hostile) >= len(wb.worksheets) and all(c.quotePrefix for c in hostile)
     assert safe_text("=1+1") == "'=1+1" and safe_text("-3") == "'-3" and safe_text("@a") == "'@a"
     assert safe_text("+86") == "'+86" and safe_text("市教育局") == "市教育局"
