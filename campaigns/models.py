@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.frozen import FrozenModel
 from departments.models import Department, Organizer
 
 from .stages import Stage
@@ -206,7 +207,7 @@ class Nomination(models.Model):
         return f"{self.batch} · {self.department}"
 
 
-class VoteSession(models.Model):
+class VoteSession(FrozenModel, models.Model):
     """One round of a batch's selection vote (票决). Round 1 is the vote on all nominations;
     later rounds are run-offs among candidates tied across the last slot. The candidate
     list, `slots` and the rule are copied in when the session opens and never change."""
@@ -273,12 +274,17 @@ class VoteSession(models.Model):
     def __str__(self) -> str:
         return f"{self.batch} 票决" + (f"（第{self.round}轮）" if self.round > 1 else "")
 
+    frozen_message = "已公布的票决结果不能修改或删除。"
+
+    def is_stored_frozen(self) -> bool:
+        return VoteSession.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
+
     @property
     def is_runoff(self) -> bool:
         return self.round > 1
 
 
-class VoteCandidate(models.Model):
+class VoteCandidate(FrozenModel, models.Model):
     """A department on a session's ballot. `votes` and `outcome` stay empty while open."""
 
     class Outcome(models.TextChoices):
@@ -306,6 +312,12 @@ class VoteCandidate(models.Model):
 
     def __str__(self) -> str:
         return str(self.department)
+
+    frozen_message = VoteSession.frozen_message
+
+    def is_stored_frozen(self) -> bool:
+        stored = VoteCandidate.objects.filter(pk=self.pk).values("session_id")
+        return VoteSession.objects.filter(pk__in=stored, state=VoteSession.State.PUBLISHED).exists()
 
 
 class VoteEligibility(models.Model):
