@@ -27,6 +27,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -110,7 +111,25 @@ class ScopedMixin:
         return self.scope_queryset(request, model._default_manager.filter(pk=obj.pk)).exists()
 
     def _allowed(self, request) -> bool:
-        return policy.is_site_admin(request.user) or policy.may_maintain(request.user)
+        user = request.user
+        if policy.is_site_admin(user):
+            return True
+        # Staff with no scope on this model (a district's staff and the city's hotline
+        # data, anyone and the admins-only records) do not get it in their menu either.
+        return policy.may_maintain(user) and self.scope_q(user) is not None
+
+    def get_list_filter(self, request):
+        """Relation filters offer only the values of rows the user may see, so a
+        district's filter never names the city's campaigns."""
+        filters = super().get_list_filter(request)
+        if policy.is_site_admin(request.user):
+            return filters
+        scoped = []
+        for item in filters:
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation:
+                item = (item, admin.RelatedOnlyFieldListFilter)
+            scoped.append(item)
+        return scoped
 
     def has_module_permission(self, request):
         return self._allowed(request) and super().has_module_permission(request)
@@ -174,9 +193,7 @@ class OrganizerScopedAdmin(ScopedMixin, admin.ModelAdmin):
     admin_kind = REFERENCE
 
     def has_add_permission(self, request, *args):
-        user = request.user
-        has_scope = policy.is_site_admin(user) or self.scope_q(user) is not None
-        return self._allowed(request) and has_scope and super().has_add_permission(request, *args)
+        return self._allowed(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return (

@@ -27,6 +27,7 @@ from rectification.models import Event, Notice, PlanVersion, ProgressUpdate, Reb
 from scoring.models import ScoreSheet, ScoringEvent
 from tests.factories import (
     AdminFactory,
+    CampaignFactory,
     DepartmentFactory,
     DeputyFactory,
     DistrictFactory,
@@ -485,3 +486,20 @@ def test_city_staff_cannot_see_the_audit_trail_but_admin_can(world, client):
     assert client.get(reverse("admin:auditlog_logentry_export")).status_code == 403
     client.force_login(world["users"]["admin"])
     assert client.get(reverse("admin:auditlog_logentry_changelist")).status_code == 200
+
+
+def test_district_staff_menu_and_filters_name_nothing_of_the_city(world, client):
+    district_staff = world["users"]["district_staff"]
+    for year in (2031, 2032):  # two campaigns, so the campaign filter is shown
+        campaign = CampaignFactory(organizer=district_staff.organizer, year=year)
+        SuggestionFactory(department=None, campaign=campaign)
+    client.force_login(district_staff)
+
+    index = client.get(reverse("admin:index"))
+    menu = {m["object_name"] for app in index.context["app_list"] for m in app["models"]}
+    assert "Suggestion" in menu and "Department" in menu
+    assert not menu & {"Notice", "ImportBatch", "HotlineSource", "LogEntry", "Group"}
+
+    listing = client.get(reverse("admin:issues_suggestion_changelist")).content.decode()
+    assert "2031年专项工作评议" in listing  # the filter is there ...
+    assert world["objects"]["campaigns.Campaign"].title not in listing  # ... without the city's
