@@ -59,6 +59,12 @@ class UserAdmin(OrganizerScopedAdmin, BaseUserAdmin):
             return fields
         return fields + tuple(f for f in ADMIN_ONLY_FIELDS if f not in fields)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "organizer" and field and not _is_site_admin(request.user):
+            field.queryset = field.queryset.filter(pk=request.user.organizer_id)
+        return field
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not _is_site_admin(request.user):
             kwargs["choices"] = [(r.value, r.label) for r in Role if r != Role.ADMIN]
