@@ -1,11 +1,33 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
 
-from .models import User
+from core import admin as core_admin
+from core.admin import OrganizerScopedAdmin
+
+from .models import Role, User
+
+
+def _is_site_admin(user) -> bool:
+    return bool(user.is_active and (user.is_superuser or user.role == Role.ADMIN))
+
+
+def _may_maintain(user) -> bool:
+    """Committee staff maintain their organizer's reference data in /admin/."""
+    return bool(user.is_active and user.role == Role.STAFF)
+
+
+core_admin.configure(is_site_admin=_is_site_admin, may_maintain=_may_maintain)
+
+# Fields only an admin may set: they hand out admin access or another role's rights.
+ADMIN_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(OrganizerScopedAdmin, BaseUserAdmin):
+    """Staff maintain the users of their own organizer (never an admin's rights)."""
+
+    organizer_field = "organizer"
     list_display = ("username", "name", "role", "organizer", "department", "is_active")
     list_filter = ("role", "organizer", "deputy_level", "is_active")
     search_fields = ("username", "name", "email")
@@ -25,3 +47,25 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         ("角色", {"fields": ("name", "role", "organizer", "department", "deputy_level")}),
     )
+
+    def scope_q(self, user):
+        q = super().scope_q(user)
+        # An admin account is never staff's to edit, even one that names an organizer.
+        return None if q is None else q & Q(is_superuser=False) & ~Q(role=Role.ADMIN)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if _is_site_admin(request.user):
+            return fields
+        return fields + tuple(f for f in ADMIN_ONLY_FIELDS if f not in fields)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "organizer" and field and not _is_site_admin(request.user):
+            field.queryset = field.queryset.filter(pk=request.user.organizer_id)
+        return field
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not _is_site_admin(request.user):
+            kwargs["choices"] = [(r.value, r.label) for r in Role if r != Role.ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)

@@ -1,4 +1,5 @@
-"""The audit trail in the Django admin: readable, filterable and exportable, never editable.
+"""The audit trail in the Django admin: readable, filterable and exportable, never editable,
+and for admins only (it names every actor of every organizer).
 
 django-auditlog's own admin would still let a superuser delete entries; this one cannot
 add, change or delete anything, and offers an Excel export of the filtered list."""
@@ -16,6 +17,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 
+from core.admin import OrganizerScopedAdmin, SiteReadOnlyMixin
 from core.audit import audited_update
 from core.spreadsheets import workbook_bytes
 
@@ -54,18 +56,8 @@ def audit_rows(queryset):
 
 
 @admin.register(LogEntry)
-class ReadOnlyLogEntryAdmin(LogEntryAdmin):
+class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
     change_list_template = "admin/auditlog_change_list.html"
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         extra = [
@@ -109,10 +101,12 @@ class ApiClientForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(OrganizerScopedAdmin):
     """Admins create a client (the token is shown once, in the message after saving) and
-    revoke it (the action below); a revoked token is refused at once."""
+    revoke it (the action below); a revoked token is refused at once. Staff holding the
+    model permissions see only clients acting as a user of their organizer."""
 
+    organizer_field = "user__organizer"
     form = ApiClientForm
     list_display = ("name", "user", "key_prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("key_prefix", "created_at", "created_by", "last_used_at", "revoked_at")
@@ -131,13 +125,13 @@ class ApiClientAdmin(admin.ModelAdmin):
         if key:
             messages.warning(request, f"新令牌（只显示这一次，请立即交给对方系统）：{key}")
 
-    @admin.action(description="吊销所选客户端的令牌")
+    @admin.action(description="吊销所选客户端的令牌", permissions=["change"])
     def revoke(self, request, queryset):
         live = queryset.filter(revoked_at=None)
         count = audited_update(live, actor=request.user, revoked_at=timezone.now())
         messages.success(request, f"已吊销 {count} 个令牌。")
 
-    @admin.action(description="为所选客户端重新签发令牌（旧令牌立即失效）")
+    @admin.action(description="为所选客户端重新签发令牌（旧令牌立即失效）", permissions=["change"])
     def reissue(self, request, queryset):
         for client in queryset:
             key = client.issue_key()

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.frozen import FrozenModel
 from core.routing import slug_clashes
 from departments.models import Department, Organizer
 
@@ -242,7 +243,7 @@ class Nomination(models.Model):
         return f"{self.batch} · {self.department}"
 
 
-class VoteSession(models.Model):
+class VoteSession(FrozenModel, models.Model):
     """One round of a batch's selection vote (票决). Round 1 is the vote on all nominations;
     later rounds are run-offs among candidates tied across the last slot. The candidate
     list, `slots` and the rule are copied in when the session opens and never change."""
@@ -313,6 +314,11 @@ class VoteSession(models.Model):
     def __str__(self) -> str:
         return f"{self.batch} 票决" + (f"（第{self.round}轮）" if self.round > 1 else "")
 
+    frozen_message = "已公布的票决结果不能修改或删除。"
+
+    def is_stored_frozen(self) -> bool:
+        return VoteSession.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
+
     @property
     def quorate(self) -> bool:
         """More than half of the roll (eligible_count, fixed at open) cast a ballot; always
@@ -326,7 +332,7 @@ class VoteSession(models.Model):
         return self.round > 1
 
 
-class VoteCandidate(models.Model):
+class VoteCandidate(FrozenModel, models.Model):
     """A department on a session's ballot. `votes` and `outcome` stay empty while open."""
 
     class Outcome(models.TextChoices):
@@ -354,6 +360,12 @@ class VoteCandidate(models.Model):
 
     def __str__(self) -> str:
         return str(self.department)
+
+    frozen_message = VoteSession.frozen_message
+
+    def is_stored_frozen(self) -> bool:
+        stored = VoteCandidate.objects.filter(pk=self.pk).values("session_id")
+        return VoteSession.objects.filter(pk__in=stored, state=VoteSession.State.PUBLISHED).exists()
 
 
 class VoteEligibility(models.Model):

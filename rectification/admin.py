@@ -1,34 +1,46 @@
+"""Rectification records in the admin: view only, scoped to the user's organizer
+(issue 13). Plans, measures and progress updates change through the rectification pages."""
+
 from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
 
 from .models import Event, Measure, Notice, Plan, PlanVersion, ProgressUpdate, Rebound, Verdict
 
+ORGANIZER = "key_issue__department__campaign__organizer"
+
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ReadOnlyAdmin):
+    organizer_field = ORGANIZER
     list_display = ["key_issue", "state", "round", "deadline"]
     list_filter = ["state"]
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(ReadOnlyAdmin):
+    organizer_field = f"plan__{ORGANIZER}"
     list_display = ["title", "responsible_unit", "deadline", "state"]
     list_filter = ["state"]
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ReadOnlyAdmin):
+    organizer_field = f"plan__{ORGANIZER}"
     list_display = ["plan", "state", "percent", "created_at", "published_at"]
     list_filter = ["state"]
 
 
-# History rows are read-only in the admin: they are the record of who did what.
-@admin.register(PlanVersion, Verdict, Rebound, Notice, Event)
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(PlanVersion)
+class PlanVersionAdmin(ReadOnlyAdmin):
+    organizer_field = f"plan__{ORGANIZER}"
 
-    def has_delete_permission(self, request, obj=None):
-        return False
 
-    def has_add_permission(self, request):
-        return False
+@admin.register(Verdict, Rebound, Event)
+class KeyIssueRecordAdmin(ReadOnlyAdmin):
+    organizer_field = ORGANIZER
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """Reminders name a measure or department only by id: admins only (no scope_q)."""

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from core.frozen import FrozenModel
 from issues.models import KeyIssue
 
 
@@ -36,7 +37,7 @@ class Plan(models.Model):
         return f"{self.key_issue} 整改方案"
 
 
-class PlanVersion(models.Model):
+class PlanVersion(FrozenModel, models.Model):
     """A published commitment, frozen: goals, deadline and measures as the public saw them."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
@@ -59,6 +60,11 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} 第{self.number}版"
+
+    frozen_message = "已公开的整改承诺版本不能修改或删除；如需调整，请重新提交并公开新版本。"
+
+    def is_stored_frozen(self) -> bool:
+        return PlanVersion.objects.filter(pk=self.pk).exists()  # every version is published
 
 
 class Measure(models.Model):
@@ -116,7 +122,7 @@ class Measure(models.Model):
         return self.state in self.OPEN_STATES
 
 
-class ProgressUpdate(models.Model):
+class ProgressUpdate(FrozenModel, models.Model):
     class State(models.TextChoices):
         PENDING = "pending", "待审核"
         PUBLISHED = "published", "已公开"
@@ -156,6 +162,11 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.key_issue} 进展 {self.created_at:%Y-%m-%d}"
+
+    frozen_message = "已公开的整改进展不能修改或删除。"
+
+    def is_stored_frozen(self) -> bool:
+        return ProgressUpdate.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
 
 
 class IndicatorValue(models.Model):

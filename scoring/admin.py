@@ -1,36 +1,33 @@
+"""Scoring records in the admin: view only, scoped to the user's organizer (issue 13).
+Settings, sheets and history change only through the scoring pages."""
+
 from django.contrib import admin
 
-from .models import ScoreSheet, ScoringConfig, ScoringEvent
+from core.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
+from .models import ScoreRow, ScoreSheet, ScoringConfig, ScoringEvent
 
 
 @admin.register(ScoringConfig)
-class ScoringConfigAdmin(admin.ModelAdmin):
+class ScoringConfigAdmin(ReadOnlyAdmin):
+    organizer_field = "campaign__organizer"
     list_display = ["campaign", "committee_named"]
-    readonly_fields = ["campaign"]
 
-    def has_change_permission(self, request, obj=None):
-        # Settings change through the scoring page, which validates and keeps history.
-        return False
+
+class ScoreRowInline(ReadOnlyTabularInline):
+    model = ScoreRow
+    fields = ["department_name", "batch_name", "composite", "rank_batch", "rank_campaign"]
 
 
 @admin.register(ScoreSheet)
-class ScoreSheetAdmin(admin.ModelAdmin):
+class ScoreSheetAdmin(ReadOnlyAdmin):
+    organizer_field = "campaign__organizer"
     list_display = ["campaign", "version", "complete", "published_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    inlines = [ScoreRowInline]
 
 
 @admin.register(ScoringEvent)
-class ScoringEventAdmin(admin.ModelAdmin):
+class ScoringEventAdmin(ReadOnlyAdmin):
+    organizer_field = "campaign__organizer"
     list_display = ["at", "campaign", "actor", "action", "summary"]
     list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,15 +19,20 @@ the rows are rewritten. Closing that needs content written in a separate, shuffl
 transaction (at the cost of the all-or-nothing write); it is not done yet.
 """
 
+import logging
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
+from core.frozen import FrozenModel
 
 from .formulas import Quorum, Rating, SurveyGroup
+
+logger = logging.getLogger(__name__)
 
 SCORE = {"max_digits": 5, "decimal_places": 2}
 WEIGHT = {"max_digits": 6, "decimal_places": 4}
@@ -391,9 +396,12 @@ class PublicRating(models.Model):
 # --- Score sheets ----------------------------------------------------------------------------
 
 
-class ScoreSheet(models.Model):
+class ScoreSheet(FrozenModel, models.Model):
     """One computed version of the campaign's scores. Published versions are frozen: no
-    service writes to a published sheet or its rows; a recompute makes a new version."""
+    service writes to a published sheet or its rows; a recompute makes a new version.
+    save()/delete() refuse a published sheet, and so does a PostgreSQL trigger."""
+
+    frozen_message = "已公布的成绩表不能修改或删除；如需更正，请计算并公布新版本。"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="score_sheets")
     version = models.PositiveIntegerField("版本")
@@ -435,8 +443,24 @@ class ScoreSheet(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def is_stored_frozen(self) -> bool:
+        return ScoreSheet.objects.filter(pk=self.pk, published_at__isnull=False).exists()
 
-class ScoreRow(models.Model):
+    def weight(self, component: str) -> Decimal | None:
+        """The component's weight as this version was computed with, or None when the
+        snapshot is unreadable (logged): a bad snapshot must not take a public page down."""
+        try:
+            return Decimal(str(self.settings_snapshot["weights"][str(component)])).normalize()
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            logger.warning(
+                "score sheet %s: unreadable weight %r in settings_snapshot", self.pk, component
+            )
+            return None
+
+
+class ScoreRow(FrozenModel, models.Model):
+    frozen_message = ScoreSheet.frozen_message
+
     sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="rows")
     evaluated = models.ForeignKey(EvaluatedDepartment, on_delete=models.PROTECT, related_name="+")
     batch_name = models.CharField(max_length=60)
@@ -465,3 +489,10 @@ class ScoreRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sheet_id}: {self.department_name}"
+
+    def is_stored_frozen(self) -> bool:
+        published = ScoreSheet.objects.filter(published_at__isnull=False)
+        stored = ScoreRow.objects.filter(pk=self.pk).values("sheet_id")
+        return (
+            published.filter(pk__in=stored).exists() or published.filter(pk=self.sheet_id).exists()
+        )

@@ -589,9 +589,8 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
 
 
 def _weight(sheet: ScoreSheet | None, component: Component) -> str:
-    if sheet is None:
-        return ""
-    return f"{Decimal(sheet.settings_snapshot['weights'][str(component)]).normalize():f}"
+    weight = sheet.weight(component) if sheet is not None else None
+    return "" if weight is None else f"{weight:f}"
 
 
 def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
