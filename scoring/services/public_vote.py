@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
 from campaigns.models import Batch, EvaluatedDepartment
+from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..formulas import Rating
 from ..models import PhoneCode, PublicBallot, PublicRating, PublicVote, PublicVoter
@@ -67,9 +68,18 @@ def client_network(ip: str) -> str:
 
 @transaction.atomic
 def vote_set_open(*, batch: Batch, is_open: bool, actor) -> PublicVote:
+    """Open or close. Closing waits for ballots in flight (they lock the vote row) and
+    rewrites the ballots unlinkable from their voters (core.unlinking); seals carry over,
+    so a void after the close still finds its ballot."""
     vote, _ = PublicVote.objects.get_or_create(batch=batch, defaults={"campaign": batch.campaign})
+    vote = PublicVote.objects.select_for_update().get(pk=vote.pk)
     vote.is_open = is_open
     vote.save(update_fields=["is_open"])
+    if not is_open:
+        ballots_rewrite(
+            ballots=PublicBallot.objects.filter(vote=vote), children=[(PublicRating, "ballot")]
+        )
+        vacuum_on_commit(PublicBallot, PublicRating)
     event_record(
         campaign=batch.campaign,
         actor=actor,
