@@ -14,6 +14,7 @@ urlpatterns = [
         name="import-errors",
     ),
     path("imports/<int:pk>/aliases/", views.alias_add, name="alias-add"),
+    path("aliases/<int:pk>/undo/", views.alias_undo, name="alias-undo"),
     path(
         "campaigns/<slug:slug>/departments/<slug:department_slug>/",
         views.department_analytics,
