@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
+from accounts.models import Role
 from departments.models import Department, DepartmentAlias, Organizer
 from departments.naming import normalize_name
 
@@ -111,6 +112,10 @@ def department_alias_add(*, department: Department, name: str, actor=None) -> in
     except IntegrityError as exc:
         raise AliasError(f"“{name}”已经是其他部门的别名") from exc
     unmatched = HotlineRecord.objects.filter(department__isnull=True, department_name=name)
+    if actor is not None and actor.role != Role.ADMIN:
+        # Staff re-match their own committee's tickets only, never another committee's.
+        own = HotlineSource.objects.filter(organizer_id=actor.organizer_id, organizer__isnull=False)
+        unmatched = unmatched.filter(source_id__in=own.values("pk"))
     months = _months(unmatched)
     matched = unmatched.update(department=department)
     stats_refresh(cells={department.pk: months})
