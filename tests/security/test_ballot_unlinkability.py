@@ -461,3 +461,45 @@ def test_the_demo_closes_its_votes_through_the_rewrite(monkeypatch):
     assert Ballot.objects.count() == sum(c for n, c in rewritten if n == "Ballot")
     assert CommitteeBallot.objects.count() == sum(c for n, c in rewritten if n == "CommitteeBallot")
     assert PublicBallot.objects.count() == sum(c for n, c in rewritten if n == "PublicBallot")
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_survey_response_in_flight_during_the_close_is_rewritten_with_the_others(monkeypatch):
+    """The close waits for a response being written (both lock the survey row), so the
+    rewrite sees it: no response escapes with its voting-time xmin."""
+    import threading
+    import time
+
+    staff, _, batch, (ev,) = campaign_with_batch(1)
+    survey = surveys.survey_create(batch=batch, title="", actor=staff)
+    surveys.respondents_add(survey=survey, group="public", count=2, label="", actor=staff)
+    first, second = survey.respondents.order_by("id")
+    surveys.response_submit(respondent=first, answers={ev.id: ("satisfied", "")})
+    writing = threading.Event()
+    original = SurveyResponse.objects.create
+
+    def slow_create(**kwargs):
+        writing.set()  # the response holds the survey row's lock from here until commit
+        time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(SurveyResponse.objects, "create", slow_create)
+
+    def respond():
+        try:
+            surveys.response_submit(respondent=second, answers={ev.id: ("basic", "")})
+        finally:
+            connection.close()
+
+    respondent = threading.Thread(target=respond)
+    respondent.start()
+    assert writing.wait(timeout=10)
+    surveys.survey_set_open(survey=survey, is_open=False, actor=staff)
+    respondent.join(timeout=10)
+
+    scope = {"survey": survey}
+    assert SurveyResponse.objects.filter(**scope).count() == 2
+    assert len(set(xmins(SurveyResponse, scope))) == 1
+    part_xmins = set(xmins(SurveyParticipation, {"respondent__survey": survey}))
+    assert set(xmins(SurveyResponse, scope)).isdisjoint(part_xmins)
