@@ -200,6 +200,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:import-progress": ("hotline_import", "view"),
     "hotline:import-errors": ("hotline_import", "view"),
     "hotline:alias-add": only(POST=("hotline_import", "change")),
+    "hotline:alias-undo": only(POST=("hotline_import", "change")),
     "scoring:hotline-comparison": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
     # rectification (staff prefix /staff/<slug>/rectification/…, liaison prefix

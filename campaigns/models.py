@@ -403,8 +403,9 @@ class VoteParticipation(models.Model):
 
     The UniqueConstraint below is what makes "one ballot per member per session" hold
     under concurrent submissions: the second INSERT fails and its transaction (with its
-    ballot) rolls back. What remains outside the schema: someone with raw access to the
-    live database server could watch rows arrive (or read physical row order); the
+    ballot) rolls back. Until the vote closes, someone with raw access to the database could
+    still pair rows by PostgreSQL's `xmin` or by physical row order; `vote_close` rewrites
+    the ballots shuffled with fresh ids and vacuums (core.unlinking, docs/security.md). The
     application never logs ballot content next to a user.
     """
 

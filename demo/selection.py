@@ -27,6 +27,7 @@ from campaigns.models import (
     VoteParticipation,
     VoteSession,
 )
+from campaigns.services.voting import vote_ballots_unlink
 from campaigns.stages import Stage
 from campaigns.tally import tally
 from departments.models import Department, Organizer
@@ -342,6 +343,8 @@ def _vote(batch: Batch, staff: User, members: list[User], departments: dict) -> 
         BallotChoice.objects.bulk_create(
             BallotChoice(ballot=row, candidate=by_slug[slug]) for slug in ballot
         )
+    # As a real close does: shuffled, fresh ids, nothing lines up with the participations.
+    vote_ballots_unlink(session=session)
 
 
 def load() -> list[DemoLogin]:

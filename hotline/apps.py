@@ -6,4 +6,9 @@ class HotlineConfig(AppConfig):
     verbose_name = "12345热线"
 
     def ready(self) -> None:
+        from core.audit import audit_register
+
         from . import permissions  # noqa: F401 - registers the object rules
+
+        # Alias changes re-match tickets and change statistics: who, when, before/after.
+        audit_register(self.get_model("AliasChange"))

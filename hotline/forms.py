@@ -44,3 +44,11 @@ class AliasForm(forms.Form):
     department = forms.ModelChoiceField(
         label="归入部门", queryset=Department.objects.order_by("name"), empty_label="选择部门…"
     )
+
+    def __init__(self, *args, departments=None, **kwargs):
+        """`departments`: the choices offered (the user's committee's). Posted data is
+        checked against every department, so the service refuses a foreign one with its
+        own message."""
+        super().__init__(*args, **kwargs)
+        if departments is not None:
+            self.fields["department"].queryset = departments.order_by("name")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from departments.models import Department
+from departments.models import Department, Organizer
 
 
 class Satisfaction(models.IntegerChoices):
@@ -20,13 +20,25 @@ class Satisfaction(models.IntegerChoices):
 
 class HotlineSource(models.Model):
     """Where a file comes from (the city's 12345 centre, a district centre ...). Ticket
-    numbers are unique within a source."""
+    numbers are unique within a source. A source belongs to one committee (organizer): its
+    staff see its imports, nobody else's staff do; admins see all. No organizer: admins only."""
 
-    name = models.CharField("名称", max_length=80, unique=True)
+    name = models.CharField("名称", max_length=80)
+    organizer = models.ForeignKey(
+        Organizer,
+        verbose_name="所属人大常委会",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "热线数据来源"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "name"], name="hotline_source_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -49,6 +61,14 @@ class ImportBatch(models.Model):
 
     source = models.ForeignKey(
         HotlineSource, verbose_name="来源", on_delete=models.PROTECT, related_name="batches"
+    )
+    organizer = models.ForeignKey(
+        Organizer,
+        verbose_name="所属人大常委会",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Absolute path of the file on disk: uploads are saved under MEDIA_ROOT/hotline/, the
     # command line imports a file where it lies (no copy of a 200 MB export).
@@ -271,3 +291,52 @@ class MonthlyStat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.month:%Y-%m} {self.category} {self.district}"
+
+
+class AliasChange(models.Model):
+    """The history of hotline department aliases: who added (or undid) which alias, for
+    which department, and how many tickets it re-matched. An undo restores the matching the
+    alias changed and is itself a row here."""
+
+    class Action(models.TextChoices):
+        ADD = "add", "添加别名"
+        UNDO = "undo", "撤销别名"
+
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    name = models.CharField("别名", max_length=80)
+    department = models.ForeignKey(
+        Department, verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+    )
+    organizer = models.ForeignKey(
+        Organizer,
+        verbose_name="操作人所属人大常委会",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    records = models.PositiveIntegerField("重新匹配的工单数", default=0)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    undoes = models.OneToOneField(
+        "self",
+        verbose_name="撤销的操作",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="undone_by",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热线部门别名记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}：{self.name} → {self.department_id}"

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
-from departments.models import Department
+from accounts.models import Role
+from campaigns.models import EvaluatedDepartment
+from departments.models import Department, Organizer
 
 from .counts import HotlineCounts
-from .models import DailyStat, HotlineRecord, ImportBatch, MonthlyStat
+from .models import AliasChange, DailyStat, HotlineRecord, ImportBatch, MonthlyStat
 
 
 def year_earlier(day: dt.date) -> dt.date:
@@ -228,8 +230,49 @@ def chart_data_monthly(monthly: list[dict]) -> dict:
     }
 
 
+def _is_admin(user) -> bool:
+    return user is not None and user.is_authenticated and user.role == Role.ADMIN
+
+
 def batches_for_user(*, user) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.select_related("source", "created_by").order_by("-created_at", "-id")
+    """Import batches a user may open: admins all, staff their own committee's (a batch of
+    another committee's source answers 404), nobody else any."""
+    batches = ImportBatch.objects.select_related("source", "created_by").order_by(
+        "-created_at", "-id"
+    )
+    if _is_admin(user):
+        return batches
+    if user is None or not user.is_authenticated or user.role != Role.STAFF:
+        return batches.none()
+    return batches.filter(organizer_id=user.organizer_id, organizer__isnull=False)
+
+
+def departments_for_user(*, user) -> QuerySet[Department]:
+    """Departments a user may put hotline aliases on: admins any; staff those their
+    committee evaluates and those of its own level (a district committee: its district's
+    departments; the city committee: the city's own, those without a district)."""
+    if _is_admin(user):
+        return Department.objects.all()
+    if user is None or not user.is_authenticated or user.role != Role.STAFF:
+        return Department.objects.none()
+    organizer = user.organizer
+    evaluated = EvaluatedDepartment.objects.filter(campaign__organizer=organizer)
+    own_level = (
+        Q(district_id=organizer.district_id)
+        if organizer.level == Organizer.Level.DISTRICT
+        else Q(district__isnull=True)
+    )
+    return Department.objects.filter(Q(pk__in=evaluated.values("department_id")) | own_level)
+
+
+def alias_changes_for_user(*, user) -> QuerySet[AliasChange]:
+    """The alias history a user sees: admins all, staff their committee's changes."""
+    changes = AliasChange.objects.select_related("department", "actor", "undone_by")
+    if _is_admin(user):
+        return changes
+    if user is None or not user.is_authenticated or user.role != Role.STAFF:
+        return changes.none()
+    return changes.filter(organizer_id=user.organizer_id, organizer__isnull=False)
 
 
 def unmatched_status(batch: ImportBatch) -> list[dict]:

@@ -14,6 +14,7 @@ urlpatterns = [
         name="import-errors",
     ),
     path("staff/hotline/imports/<int:pk>/aliases/", views.alias_add, name="alias-add"),
+    path("staff/hotline/aliases/<int:pk>/undo/", views.alias_undo, name="alias-undo"),
     path(
         "staff/<slug:slug>/hotline/departments/<slug:department_slug>/",
         views.department_analytics,

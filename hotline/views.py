@@ -23,8 +23,13 @@ from core.spreadsheets import Sheet, safe_cell, safe_text, workbook_bytes
 
 from . import selectors
 from .forms import AliasForm, ImportUploadForm
-from .models import ImportBatch, ImportRowError
-from .services import AliasError, department_alias_add, import_batch_create
+from .models import AliasChange, ImportBatch, ImportRowError
+from .services import (
+    AliasError,
+    department_alias_add,
+    department_alias_undo,
+    import_batch_create,
+)
 from .tasks import import_batch_task
 
 staff_only = role_required(Role.STAFF, Role.ADMIN)
@@ -49,14 +54,25 @@ def import_list(request: HttpRequest) -> HttpResponse:
         return redirect("hotline:import", pk=batch.pk)
     batches = selectors.batches_for_user(user=request.user)[:50]
     campaigns = campaigns_for_user(user=request.user)
+    alias_changes = selectors.alias_changes_for_user(user=request.user)[:20]
     return render(
         request,
         "hotline/import_list.html",
-        {"form": form, "batches": batches, "campaigns": campaigns},
+        {
+            "form": form,
+            "batches": batches,
+            "campaigns": campaigns,
+            "alias_changes": alias_changes,
+        },
     )
 
 
-def _progress_context(batch: ImportBatch) -> dict:
+def _batch_or_404(request: HttpRequest, pk: int) -> ImportBatch:
+    """A batch of the user's committee (admins: any); another committee's is a 404."""
+    return get_object_or_404(selectors.batches_for_user(user=request.user), pk=pk)
+
+
+def _progress_context(batch: ImportBatch, user) -> dict:
     end = batch.finished_at or timezone.now()
     elapsed = (end - batch.started_at).total_seconds() if batch.started_at else 0
     percent = 100 if batch.finished else (
@@ -67,28 +83,28 @@ def _progress_context(batch: ImportBatch) -> dict:
         "elapsed": f"{int(elapsed // 60)} 分 {int(elapsed % 60)} 秒",
         "percent": percent,
         "unmatched": selectors.unmatched_status(batch) if batch.finished else [],
-        "alias_form": AliasForm(),
+        "alias_form": AliasForm(departments=selectors.departments_for_user(user=user)),
         "error_preview": list(batch.row_errors.all()[:20]) if batch.finished else [],
     }
 
 
 @staff_only
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch.objects.select_related("source", "created_by"), pk=pk)
-    return render(request, "hotline/import_detail.html", _progress_context(batch))
+    batch = _batch_or_404(request, pk)
+    return render(request, "hotline/import_detail.html", _progress_context(batch, request.user))
 
 
 @staff_only
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress card alone, polled by htmx every second until the batch is finished."""
-    batch = get_object_or_404(ImportBatch.objects.select_related("source"), pk=pk)
-    return render(request, "hotline/_import_progress.html", _progress_context(batch))
+    batch = _batch_or_404(request, pk)
+    return render(request, "hotline/_import_progress.html", _progress_context(batch, request.user))
 
 
 @staff_only
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The rejected rows as CSV (UTF-8 with BOM, so Excel opens it) or XLSX."""
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _batch_or_404(request, pk)
     rows = ImportRowError.objects.filter(batch=batch).order_by("row_number")
     # The file's own header after row number and reason: staff fix the rows, delete the
     # first two columns and import the file again.
@@ -136,7 +152,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @staff_only
 @require_POST
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _batch_or_404(request, pk)
     form = AliasForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择要归入的部门。")
@@ -155,6 +171,27 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
             f"重新匹配了 {matched} 条工单。",
         )
     return redirect("hotline:import", pk=batch.pk)
+
+
+@staff_only
+@require_POST
+def alias_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(
+        selectors.alias_changes_for_user(user=request.user),
+        pk=pk,
+        action=AliasChange.Action.ADD,
+    )
+    try:
+        moved = department_alias_undo(change=change, actor=request.user)
+    except AliasError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"已撤销“{change.name}”（{change.department.short_name}）的别名，"
+            f"{moved} 条工单恢复原来的匹配，相关统计已重新计算。",
+        )
+    return redirect("hotline:imports")
 
 
 @staff_only

@@ -13,10 +13,10 @@ so the counts always agree. Exceptions, each deliberate:
   exactly its ballot. The database alone cannot join the two; the running server can.
 - survey content keeps the respondent's *group* (city deputies, public...), which the
   formula needs, never the respondent.
-Known limit: on PostgreSQL, rows written in one transaction share the system column `xmin`,
-so someone with direct database access could match a participation to its content until
-the rows are rewritten. Closing that needs content written in a separate, shuffled
-transaction (at the cost of the all-or-nothing write); it is not done yet.
+On PostgreSQL, rows written in one transaction share the system column `xmin`, so while a
+vote is open someone with direct database access could match a participation to its
+content. Closing the vote rewrites the content rows in a shuffled order with fresh ids in
+the closing transaction and vacuums the tables (core.unlinking, docs/security.md).
 """
 
 import logging

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.audit import audited_bulk_create, audited_bulk_update, audited_update
+from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..models import (
     Ballot,
@@ -210,7 +211,19 @@ def vote_close(*, session: VoteSession, actor) -> VoteSession:
             "threshold",
         ]
     )
+    vote_ballots_unlink(session=session)
     return session
+
+
+def vote_ballots_unlink(*, session: VoteSession) -> int:
+    """Rewrite the session's ballots and choices shuffled, with fresh ids, in the caller's
+    (closing) transaction, and VACUUM their tables after it commits: afterwards no xmin,
+    row order or id links a ballot to a participation (core.unlinking)."""
+    count = ballots_rewrite(
+        ballots=Ballot.objects.filter(session=session), children=[(BallotChoice, "ballot")]
+    )
+    vacuum_on_commit(Ballot, BallotChoice)
+    return count
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from campaigns.models import Batch, EvaluatedDepartment
+from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..models import CommitteeBallot, CommitteeParticipation, CommitteeScore, CommitteeSession
 from .config import config_get
@@ -121,6 +122,12 @@ def session_close(*, session: CommitteeSession, actor) -> CommitteeSession:
         raise ValidationError("该电子表决测评已经结束")
     session.closed_at = timezone.now()
     session.save(update_fields=["closed_at"])
+    # Unlink ballots from participations (xmin, order, ids): core.unlinking.
+    ballots_rewrite(
+        ballots=CommitteeBallot.objects.filter(session=session),
+        children=[(CommitteeScore, "ballot")],
+    )
+    vacuum_on_commit(CommitteeBallot, CommitteeScore)
     campaign = session.batch.campaign
     submitted = session.participations.count()
     event_record(

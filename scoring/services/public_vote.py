@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMinute
 from django.utils import timezone
 
 from campaigns.models import Batch, EvaluatedDepartment
+from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..formulas import Rating
 from ..models import PhoneCode, PublicBallot, PublicRating, PublicVote, PublicVoter
@@ -68,7 +69,12 @@ def client_network(ip: str) -> str:
 
 @transaction.atomic
 def vote_set_open(*, batch: Batch, is_open: bool, actor, reason: str = "") -> PublicVote:
+    """Open or close. Re-opening after publication starts a correction (a reason). Closing
+    waits for ballots in flight (they lock the vote row) and rewrites the ballots unlinkable
+    from their voters (core.unlinking); seals carry over, so a void after the close still
+    finds its ballot."""
     vote, _ = PublicVote.objects.get_or_create(batch=batch, defaults={"campaign": batch.campaign})
+    vote = PublicVote.objects.select_for_update().get(pk=vote.pk)
     if is_open and not vote.is_open:
         correction_start(
             campaign=batch.campaign,
@@ -78,6 +84,11 @@ def vote_set_open(*, batch: Batch, is_open: bool, actor, reason: str = "") -> Pu
         )
     vote.is_open = is_open
     vote.save(update_fields=["is_open"])
+    if not is_open:
+        ballots_rewrite(
+            ballots=PublicBallot.objects.filter(vote=vote), children=[(PublicRating, "ballot")]
+        )
+        vacuum_on_commit(PublicBallot, PublicRating)
     event_record(
         campaign=batch.campaign,
         actor=actor,

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import DeputyLevel, Role, User
 from campaigns.models import Batch, EvaluatedDepartment
+from core.unlinking import ballots_rewrite, vacuum_on_commit
 from departments.models import Organizer
 
 from ..formulas import Rating, SurveyGroup
@@ -93,6 +94,10 @@ def deputies_invite(*, survey: Survey, actor) -> int:
 
 @transaction.atomic
 def survey_set_open(*, survey: Survey, is_open: bool, actor, reason: str = "") -> Survey:
+    """Open or close. Re-opening after publication starts a correction (a reason). Closing
+    waits for responses in flight (they lock the survey row) and rewrites the responses
+    unlinkable from their participations (core.unlinking)."""
+    Survey.objects.select_for_update().get(pk=survey.pk)
     if is_open and not survey.is_open:
         correction_start(
             campaign=survey.batch.campaign,
@@ -102,6 +107,12 @@ def survey_set_open(*, survey: Survey, is_open: bool, actor, reason: str = "") -
         )
     survey.is_open = is_open
     survey.save(update_fields=["is_open"])
+    if not is_open:
+        ballots_rewrite(
+            ballots=SurveyResponse.objects.filter(survey=survey),
+            children=[(SurveyRating, "response")],
+        )
+        vacuum_on_commit(SurveyResponse, SurveyRating)
     event_record(
         campaign=survey.batch.campaign,
         actor=actor,
@@ -128,6 +139,11 @@ def response_submit(*, respondent: SurveyRespondent, answers: dict) -> None:
             raise ValidationError("评价只能是满意、基本满意或不满意")
     try:
         with transaction.atomic():
+            # The survey row's lock orders this response before or after a close (which
+            # rewrites the responses it sees): never half-way, never missed by it.
+            locked = Survey.objects.select_for_update().values_list("is_open", flat=True)
+            if not locked.get(pk=survey.pk):
+                raise ValidationError("该调查已结束")
             SurveyParticipation.objects.create(respondent=respondent, answered_at=timezone.now())
             response = SurveyResponse.objects.create(survey=survey, group=respondent.group)
             SurveyRating.objects.bulk_create(

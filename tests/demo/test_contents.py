@@ -110,6 +110,8 @@ def test_demo_batches_are_voted_and_both_went_through_to_results():
 def test_demo_tickets_follow_the_seeds_figures():
     batch = ImportBatch.objects.get()
     assert batch.state == "done" and batch.read == batch.inserted + 3 > 5000
+    # The demo's import belongs to the city committee, so its staff (and only they) see it.
+    assert batch.organizer.name == "淄博市人大常委会" == batch.source.organizer.name
     assert batch.rejected == 3
     assert set(batch.unmatched) == {"张店区交警大队", "淄博市热力有限公司"}
     ids = dict(Department.objects.values_list("slug", "id"))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from departments.models import Organizer
 from hotline.models import ImportBatch
 from hotline.services import import_batch_create, import_batch_run
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         "打印导入报告；文件错误时以非零状态退出并在标准错误输出原因。\n"
         "Import a 12345 hotline record file (CSV in UTF-8/GBK, or XLSX), upserting on "
         "(source, ticket_no), and print the batch report; exits non-zero with the reason on "
-        "stderr when the file is refused."
+        "stderr when the file is refused. The source and batch belong to --organizer (default: "
+        "the city committee); only that committee's staff (and admins) see them."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +25,12 @@ class Command(BaseCommand):
             "--source",
             default="12345热线",
             help="数据来源名称（工单编号在来源内唯一）/ hotline source name (default 12345热线)",
+        )
+        parser.add_argument(
+            "--organizer",
+            default="",
+            help="数据所属的人大常委会名称，默认市人大常委会 / committee (organizer) name owning "
+            "the source and batch (default: the city committee)",
         )
         parser.add_argument(
             "--sheet", default="", help="XLSX 工作表名称，默认第一个 / XLSX sheet name"
@@ -37,7 +45,13 @@ class Command(BaseCommand):
         path = Path(options["path"]).resolve()
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
+        organizer = None
+        if options["organizer"]:
+            organizer = Organizer.objects.filter(name=options["organizer"]).first()
+            if organizer is None:
+                raise CommandError(f"找不到人大常委会：{options['organizer']}")
         batch = import_batch_create(
+            organizer=organizer,
             source_name=options["source"],
             path=str(path),
             file_name=path.name,
