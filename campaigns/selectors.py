@@ -4,7 +4,7 @@ committee's staff never see the city's campaigns and the other way round."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import ORGANIZER_ROLES, Role
@@ -139,6 +139,12 @@ def batch_timeline(*, batch: Batch) -> list[TimelineRow]:
     return rows
 
 
+def ordered_candidates(candidates: QuerySet[VoteCandidate]) -> QuerySet[VoteCandidate]:
+    """The one order of a tally, staff and public alike: by votes (most first), then in
+    nomination order. While a vote is open nobody has votes, so it is nomination order."""
+    return candidates.order_by(F("votes").desc(nulls_last=True), "position", "id")
+
+
 def _published_votes() -> Prefetch:
     return Prefetch(
         "vote_sessions",
@@ -147,9 +153,7 @@ def _published_votes() -> Prefetch:
         .prefetch_related(
             Prefetch(
                 "candidates",
-                queryset=VoteCandidate.objects.select_related("department").order_by(
-                    "-votes", "position"
-                ),
+                queryset=ordered_candidates(VoteCandidate.objects.select_related("department")),
             )
         ),
         to_attr="published_votes",
@@ -273,8 +277,8 @@ def batch_workspace(*, batch: Batch) -> dict:
                 .prefetch_related(
                     Prefetch(
                         "candidates",
-                        queryset=VoteCandidate.objects.select_related("department").order_by(
-                            "position"
+                        queryset=ordered_candidates(
+                            VoteCandidate.objects.select_related("department")
                         ),
                     )
                 )
