@@ -143,3 +143,13 @@ def test_unmerge_is_offered_on_a_merged_suggestion(client, setup):
 
     merged[0].refresh_from_db()
     assert merged[0].theme is None and merged[0].status == Suggestion.Status.RECEIVED
+
+
+def test_status_has_one_name_in_list_filter_and_receipt(client, setup):
+    department, staff, theme, _, merged, free = setup
+    client.force_login(staff)
+
+    triage = client.get(reverse("issues:triage", args=[department.campaign.slug])).content.decode()
+
+    assert "待归并" not in triage
+    assert triage.count(Suggestion.Status.RECEIVED.label) >= 2  # the filter and the row
