@@ -22,6 +22,18 @@ HEADER = "Idempotency-Key"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+class InFlight(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = f"相同 {HEADER} 的请求正在处理，请稍后重试。"
+    default_code = "idempotency_in_flight"
+
+
+class KeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = f"该 {HEADER} 已用于另一请求。"
+    default_code = "idempotency_key_reused"
+
+
 class _Replay(APIException):
     def __init__(self, response: Response):
         super().__init__()
@@ -62,17 +74,11 @@ class IdempotentMixin:
     def _stored(self, request, key: str) -> Response:
         first = IdempotencyKey.objects.filter(user=request.user, key=key).first()
         if first is None:  # the first request failed (5xx) and released the key meanwhile
-            return Response({"detail": "请使用相同的幂等键重试。"}, status=status.HTTP_409_CONFLICT)
+            raise InFlight("请使用相同的幂等键重试。")
         if first.method != request.method or first.path != request.path[:500]:
-            return Response(
-                {"detail": f"该 {HEADER} 已用于另一请求（{first.method} {first.path}）。"},
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )
+            raise KeyReused(f"该 {HEADER} 已用于另一请求（{first.method} {first.path}）。")
         if first.status_code is None:
-            return Response(
-                {"detail": f"相同 {HEADER} 的请求正在处理，请稍后重试。"},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise InFlight()
         response = Response(first.body, status=first.status_code)
         response["Idempotent-Replayed"] = "true"
         return response

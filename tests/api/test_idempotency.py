@@ -61,6 +61,7 @@ def test_key_is_per_user_and_bound_to_its_request(plan):  # noqa: F811
 
     assert created.status_code == 201
     assert other_request.status_code == 422 and plan.measures.count() == 2
+    assert other_request.json()["error"]["code"] == "idempotency_key_reused"
     assert staff_publish.status_code == 200
     assert IdempotencyKey.objects.count() == 2
 
