@@ -322,6 +322,7 @@ def _vote_review(session, action: str) -> Review:
             ],
             confirm_label="确认结束票决并计票",
             back_url=back,
+            back_label="返回，不执行",
         )
     if action == "vote.runoff":
         tied = [c for c in candidates if c.outcome == c.Outcome.TIED]
@@ -333,6 +334,7 @@ def _vote_review(session, action: str) -> Review:
             items=[f"{c.department.name}（{c.votes or 0} 票）" for c in tied],
             confirm_label="确认开启再次投票",
             back_url=back,
+            back_label="返回，不执行",
         )
     return Review(
         title=f"公布{session.batch.name}票决结果",
@@ -347,6 +349,7 @@ def _vote_review(session, action: str) -> Review:
         ],
         confirm_label="确认公布",
         back_url=back,
+        back_label="返回，不执行",
     )
 
 

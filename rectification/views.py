@@ -365,6 +365,7 @@ def staff_close_measure(request: HttpRequest, slug: str, pk: int, measure: int) 
                 ],
                 confirm_label="确认销号",
                 back_url=_issue_url(campaign, issue),
+                back_label="返回，不执行",
             ),
         )
 
@@ -406,6 +407,7 @@ def staff_verdict(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     fields=[(k, "" if v is None else str(v)) for k, v in data.items()],
                     confirm_label="确认记录评议意见",
                     back_url=_issue_url(campaign, issue),
+                    back_label="返回，不执行",
                 ),
             )
 

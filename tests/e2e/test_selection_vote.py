@@ -96,6 +96,8 @@ def test_staff_open_members_vote_staff_close_and_publish(page, browser, batch):
     page.get_by_role("button", name="确认结束票决并计票").click()
     expect(page.locator(".result-sheet")).to_be_visible()
     page.get_by_role("button", name="公布票决结果").click()
+    expect(page.locator(".confirm-items")).to_contain_text("当选")
+    screenshot(page, "vote-5a-publish-review")
     page.get_by_role("button", name="确认公布").click()
     expect(page.locator(".message-success", has_text="票决结果已公布")).to_be_visible()
     screenshot(page, "vote-5-staff-published")
