@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 FIELD = "form_token"
 REPLAYED = "该表单已提交，未重复处理"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def new_token() -> str:
@@ -59,7 +60,8 @@ class FormTokenMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST":
+        # Only HTML forms carry a token; JSON and other bodies (the API) are left unread.
+        if request.method != "POST" or request.content_type not in FORM_TYPES:
             return self.get_response(request)
         token = request.POST.get(FIELD, "").strip()
         if not token:
