@@ -3,6 +3,7 @@ error body of every operation."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 
@@ -33,6 +34,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_CODES = ("400", "401", "403", "404", "429")
+# With an Idempotency-Key: 409 while the first request runs, 422 for a key reused elsewhere.
+IDEMPOTENCY_CODES = ("409", "422")
 
 
 class PingyiAutoSchema(AutoSchema):
@@ -41,10 +44,28 @@ class PingyiAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         if direction == "response":
-            for code in ERROR_CODES:
+            codes = ERROR_CODES
+            if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+                codes += IDEMPOTENCY_CODES
+            for code in codes:
                 if code not in responses:
                     responses[code] = self._get_response_for_code(ErrorSerializer, code)
         return responses
+
+    def get_override_parameters(self):
+        """Every write takes an optional `Idempotency-Key` (api/idempotency.py)."""
+        parameters = list(super().get_override_parameters())
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            parameters.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    str,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="重试时带相同的值：同一用户的相同幂等键返回首次结果，不重复写入。",
+                )
+            )
+        return parameters
 
 
 def only_v1(endpoints, **kwargs):

@@ -37,13 +37,14 @@ from scoring.models import ScoreRow, ScoreSheet
 from scoring.selectors import published_versions
 
 from . import filters, serializers
+from .idempotency import IdempotentMixin
 from .models import Scope
 from .permissions import MatrixPermission
 
 PUBLIC = {"read": ("public_page", "view")}
 
 
-class MatrixViewSet(viewsets.ReadOnlyModelViewSet):
+class MatrixViewSet(IdempotentMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [MatrixPermission]
     matrix: dict = {}
     scopes: dict = {}
@@ -298,7 +299,7 @@ def _service(request, call):
 
 
 class RectificationViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    IdempotentMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
     permission_classes = [MatrixPermission]
@@ -462,7 +463,7 @@ class MeasureViewSet(RectificationViewSet):
 
 
 class ProgressUpdateViewSet(
-    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    IdempotentMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
     """整改进展。联络员报送（可附图片或 PDF），工作人员审核后公开或退回。"""

@@ -4,7 +4,15 @@ committee's staff never see the city's campaigns and the other way round."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -199,6 +207,12 @@ def batch_timeline_of(*, batch: Batch) -> list[TimelineRow]:
     return batch_timeline(batch=batch)
 
 
+def ordered_candidates(candidates: QuerySet[VoteCandidate]) -> QuerySet[VoteCandidate]:
+    """The one order of a tally, staff and public alike: by votes (most first), then in
+    nomination order. While a vote is open nobody has votes, so it is nomination order."""
+    return candidates.order_by(F("votes").desc(nulls_last=True), "position", "id")
+
+
 def _published_votes() -> Prefetch:
     return Prefetch(
         "vote_sessions",
@@ -207,9 +221,7 @@ def _published_votes() -> Prefetch:
         .prefetch_related(
             Prefetch(
                 "candidates",
-                queryset=VoteCandidate.objects.select_related("department").order_by(
-                    "-votes", "position"
-                ),
+                queryset=ordered_candidates(VoteCandidate.objects.select_related("department")),
             )
         ),
         to_attr="published_votes",
@@ -340,8 +352,8 @@ def batch_workspace(*, batch: Batch) -> dict:
                 .prefetch_related(
                     Prefetch(
                         "candidates",
-                        queryset=VoteCandidate.objects.select_related("department").order_by(
-                            "position"
+                        queryset=ordered_candidates(
+                            VoteCandidate.objects.select_related("department")
                         ),
                     )
                 )

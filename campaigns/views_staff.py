@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import WORKSPACE_ROLES, role_required
+from core.confirm import Review, confirmed, review_response
 from core.messages import form_errors_flash as _form_errors
 from core.messages import validation_error_flash as _refused
 
@@ -34,6 +35,7 @@ from .selectors import (
     campaigns_for_user,
     committee_members,
     nominable_departments,
+    ordered_candidates,
     turnout,
     vote_session_for_staff,
 )
@@ -236,6 +238,8 @@ def batch_slots(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 # ------------------------------------------------------------------------------ vote
+# Opening, closing, a run-off and publication cannot be undone: each first renders a review
+# of exactly what will change (core.confirm), and writes only on the confirmed second POST.
 @staff_only
 @require_POST
 def vote_open(request: HttpRequest, slug: str, number: int) -> HttpResponse:
@@ -246,8 +250,35 @@ def vote_open(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if not form.is_valid():
         _form_errors(request, form)
         return redirect(_batch_url(batch) + "#vote")
+    members = list(form.cleaned_data["members"])
+    nominations = list(batch.nominations.select_related("department").order_by("id"))
+    payload = {
+        "batch": batch.pk,
+        "members": sorted(m.pk for m in members),
+        "nominations": [[n.pk, n.department_id] for n in nominations],
+        "slots": batch.slots,
+    }
+    if not confirmed(request, action="vote.open", payload=payload):
+        return review_response(
+            request,
+            action="vote.open",
+            payload=payload,
+            review=Review(
+                title=f"开始{batch.name}票决",
+                lead="开始后候选名单、应选名额和投票人名单锁定，不能再修改；票决只能结束，不能撤回。",
+                rows=[
+                    ("应选名额", f"{batch.slots or 0} 个"),
+                    ("候选部门（单位）", f"{len(nominations)} 个"),
+                    ("投票人", f"{len(members)} 人：" + "、".join(m.display_name for m in members)),
+                ],
+                items=[n.department.name for n in nominations],
+                fields=[("members", m.pk) for m in members],
+                confirm_label="确认开始票决",
+                back_url=_batch_url(batch) + "#vote",
+            ),
+        )
     try:
-        services.vote_open(batch=batch, actor=request.user, members=form.cleaned_data["members"])
+        services.vote_open(batch=batch, actor=request.user, members=members)
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -274,8 +305,61 @@ def vote_turnout(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _vote_action(request: HttpRequest, slug: str, pk: int, action, done: str) -> HttpResponse:
+def _vote_review(session, action: str) -> Review:
+    """What closing, a run-off or publication will change, in the numbers staff see."""
+    candidates = ordered_candidates(session.candidates.select_related("department"))
+    back = _batch_url(session.batch) + "#vote"
+    counts = turnout(session=session)
+    if action == "vote.close":
+        return Review(
+            title=f"结束{session.batch.name}第{session.round}轮票决",
+            lead="结束后不能再投票，系统随即计票；结束不能撤回。",
+            rows=[
+                ("已投票", f"{counts['voted']} / {counts['eligible']} 人（{counts['percent']}%）"),
+                ("未投票", f"{counts['eligible'] - counts['voted']} 人，结束后不能再投"),
+            ],
+            confirm_label="确认结束票决并计票",
+            back_url=back,
+            back_label="返回，不执行",
+        )
+    if action == "vote.runoff":
+        tied = [c for c in candidates if c.outcome == c.Outcome.TIED]
+        selected = sum(c.outcome == c.Outcome.SELECTED for c in candidates)
+        return Review(
+            title=f"开启{session.batch.name}第{session.round + 1}轮再次投票",
+            lead="再次投票只在票数相同的候选部门之间进行，投票人与上一轮相同。",
+            rows=[("应选名额", f"{session.slots - selected} 个")],
+            items=[f"{c.department.name}（{c.votes or 0} 票）" for c in tied],
+            confirm_label="确认开启再次投票",
+            back_url=back,
+            back_label="返回，不执行",
+        )
+    return Review(
+        title=f"公布{session.batch.name}票决结果",
+        lead="公布后以下数字在评议公开页面向社会公开，当选部门列为被评议部门（单位）；公布不能撤回。",
+        rows=[
+            ("投票人", f"{session.eligible_count} 人"),
+            ("收回选票", f"{session.ballots_cast or 0} 张（弃权 {session.abstentions or 0} 张）"),
+            ("当选所需票数", f"{session.threshold or 0} 票"),
+        ],
+        items=[
+            f"{c.department.name}：{c.votes or 0} 票，{c.get_outcome_display()}" for c in candidates
+        ],
+        confirm_label="确认公布",
+        back_url=back,
+        back_label="返回，不执行",
+    )
+
+
+def _vote_action(
+    request: HttpRequest, slug: str, pk: int, action, name: str, done: str
+) -> HttpResponse:
     session = _vote_session(request, slug, pk)
+    payload = {"session": session.pk, "state": session.state, "round": session.round}
+    if not confirmed(request, action=name, payload=payload):
+        return review_response(
+            request, action=name, payload=payload, review=_vote_review(session, name)
+        )
     try:
         action(session=session, actor=request.user)
     except ValidationError as exc:
@@ -288,14 +372,21 @@ def _vote_action(request: HttpRequest, slug: str, pk: int, action, done: str) ->
 @staff_only
 @require_POST
 def vote_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _vote_action(request, slug, pk, services.vote_close, "票决已结束，计票结果如下。")
+    return _vote_action(
+        request, slug, pk, services.vote_close, "vote.close", "票决已结束，计票结果如下。"
+    )
 
 
 @staff_only
 @require_POST
 def vote_runoff(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _vote_action(
-        request, slug, pk, services.runoff_open, "已开启再次投票，候选部门为票数相同的部门。"
+        request,
+        slug,
+        pk,
+        services.runoff_open,
+        "vote.runoff",
+        "已开启再次投票，候选部门为票数相同的部门。",
     )
 
 
@@ -307,6 +398,7 @@ def vote_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slug,
         pk,
         services.vote_publish,
+        "vote.publish",
         "票决结果已公布，当选部门已列为被评议部门（单位）。",
     )
 

@@ -334,3 +334,90 @@ def deputy_submissions(*, deputy, campaign: Campaign) -> QuerySet[Suggestion]:
 def suggestion_by_submission(*, campaign, key: str) -> Suggestion | None:
     """The web suggestion stored for one solved challenge (see challenge_submission_key)."""
     return Suggestion.objects.filter(campaign=campaign, import_key=key).only("receipt").first()
+
+
+@dataclass
+class ThemeLoss:
+    """A theme that a merge would take suggestions out of, and what that changes."""
+
+    theme: Theme
+    receipts: list[str]
+    count: int  # valid (non-spam) suggestions in the theme now
+    key_issues: list[KeyIssue]
+
+    @property
+    def after(self) -> int:
+        return self.count - len(self.receipts)
+
+
+def merge_losses(*, campaign: Campaign, ids, target: Theme | None) -> list[ThemeLoss]:
+    """The themes (with their counts and key issues) that merging `ids` into `target` (None:
+    a new theme) would take suggestions out of. Empty when nothing moves."""
+    moving = list(
+        Suggestion.objects.filter(campaign=campaign, id__in=list(ids), theme__isnull=False)
+        .exclude(status=Suggestion.Status.SPAM)
+        .exclude(theme=target)
+        .order_by("theme_id", "receipt")
+        .values_list("theme_id", "receipt")
+    )
+    if not moving:
+        return []
+    by_theme: dict[int, list[str]] = {}
+    for theme_id, receipt in moving:
+        by_theme.setdefault(theme_id, []).append(receipt)
+    themes = (
+        Theme.objects.filter(pk__in=by_theme)
+        .annotate(n=Count("suggestions", filter=~Q(suggestions__status=Suggestion.Status.SPAM)))
+        .prefetch_related(
+            Prefetch(
+                "key_issues",
+                queryset=KeyIssue.objects.select_related("department__department").order_by(
+                    "position", "id"
+                ),
+            )
+        )
+        .order_by("title")
+    )
+    return [
+        ThemeLoss(theme=t, receipts=by_theme[t.pk], count=t.n, key_issues=list(t.key_issues.all()))
+        for t in themes
+    ]
+
+
+@dataclass
+class KeyIssueImpact:
+    issue: KeyIssue
+    before: int
+    after: int
+
+    @property
+    def public(self) -> bool:
+        return self.issue.status == KeyIssue.Status.CONFIRMED
+
+
+def merge_key_issue_impact(
+    *, losses: list[ThemeLoss], target: Theme | None
+) -> list[KeyIssueImpact]:
+    """Per key issue behind a losing theme: its suggestion count (the number the public page
+    shows once confirmed) before and after the merge."""
+    issues = {i.pk: i for loss in losses for i in loss.key_issues}
+    if not issues:
+        return []
+    before = dict(
+        KeyIssue.objects.filter(pk__in=issues)
+        .annotate(
+            n=Count(
+                "themes__suggestions",
+                filter=~Q(themes__suggestions__status=Suggestion.Status.SPAM),
+            )
+        )
+        .values_list("pk", "n")
+    )
+    kept = set(target.key_issues.values_list("pk", flat=True)) if target is not None else set()
+    result = []
+    for pk, issue in issues.items():
+        lost = 0
+        if pk not in kept:
+            lost = sum(len(x.receipts) for x in losses if pk in {i.pk for i in x.key_issues})
+        result.append(KeyIssueImpact(issue=issue, before=before[pk], after=before[pk] - lost))
+    return result

@@ -274,14 +274,26 @@ def suggestions_merge(
     theme: Theme | None = None,
     title: str = "",
     department: EvaluatedDepartment | None = None,
+    move_from_themes: bool = False,
 ) -> Theme:
     """Merge suggestions into an existing theme or a new one. Every original stays a row of
-    its own pointing at the theme, so the theme's count is the number of voices behind it."""
+    its own pointing at the theme, so the theme's count is the number of voices behind it.
+
+    A suggestion already in another theme is moved only with `move_from_themes=True`: moving
+    it lowers that theme's count, and the public count of any key issue behind it."""
     suggestions = list(
         _scoped(campaign, ids).exclude(status=Suggestion.Status.SPAM).select_for_update()
     )
     if not suggestions:
         raise ValidationError("请至少选择一条有效的意见建议")
+    target_id = theme.pk if theme is not None else None
+    moving = [s for s in suggestions if s.theme_id is not None and s.theme_id != target_id]
+    if moving and not move_from_themes:
+        receipts = "、".join(s.receipt for s in moving)
+        raise ValidationError(
+            f"{receipts}已归入其他主题；移出原主题会改变该主题及其重点整改问题的意见建议数，"
+            "请确认后再归并。"
+        )
     if theme is None:
         title = title.strip()
         if not title:

@@ -32,6 +32,7 @@ from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_window
 from campaigns.selectors import public_campaign as get_public_campaign
 from campaigns.stages import Stage
+from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash
 from core.spreadsheets import workbook_bytes
 
@@ -53,6 +54,8 @@ from .selectors import (
     deputy_submissions,
     evaluated_departments,
     key_issue_board,
+    merge_key_issue_impact,
+    merge_losses,
     merge_proposals,
     similar_suggestions,
     suggestion_by_receipt,
@@ -283,14 +286,33 @@ def _bulk_action(request, campaign, departments) -> HttpResponse:
             theme = None
             if action == "merge" and request.POST.get("theme", "").isdigit():
                 theme = get_object_or_404(Theme, campaign=campaign, pk=request.POST["theme"])
+            losses = merge_losses(campaign=campaign, ids=ids, target=theme)
+            move = False
+            if losses:
+                # Moving suggestions out of a theme changes its count and the public count
+                # of the key issues behind it: never silently (core.confirm review).
+                payload = {
+                    "action": action,
+                    "ids": sorted(ids),
+                    "theme": theme.pk if theme else None,
+                    "title": request.POST.get("title", ""),
+                    "moving": sorted(r for loss in losses for r in loss.receipts),
+                }
+                if not confirmed(request, action="suggestions.merge", payload=payload):
+                    return _merge_review(request, campaign, ids, theme, losses, payload, back)
+                move = True
             theme = services.suggestions_merge(
                 campaign=campaign,
                 ids=ids,
                 theme=theme,
                 title=request.POST.get("title", ""),
                 actor=request.user,
+                move_from_themes=move,
             )
-            messages.success(request, f"已归并到主题“{theme.title}”。")
+            messages.success(
+                request,
+                f"已归并到主题“{theme.title}”。如有误，可在意见建议页面或主题页面移出主题。",
+            )
             if request.POST.get("then") == "theme":
                 return redirect("issues:theme", slug=campaign.slug, pk=theme.pk)
         elif action == "reject":
@@ -304,6 +326,57 @@ def _bulk_action(request, campaign, departments) -> HttpResponse:
     except ValidationError as exc:
         validation_error_flash(request, exc)
     return redirect(back)
+
+
+def _merge_review(request, campaign, ids, theme, losses, payload, back) -> HttpResponse:
+    """The review of a merge that moves suggestions out of other themes: which themes and
+    key issues lose how many, the safe choice (leave them where they are) first."""
+    moving = {r for loss in losses for r in loss.receipts}
+    impacts = merge_key_issue_impact(losses=losses, target=theme)
+    warnings = [
+        f"{'、'.join(loss.receipts)}将移出主题“{loss.theme.title}”："
+        f"该主题的意见建议由 {loss.count} 条变为 {loss.after} 条。"
+        for loss in losses
+    ]
+    for impact in impacts:
+        where = "公开页面显示的" if impact.public else ""
+        state = impact.issue.get_status_display()
+        warnings.append(
+            f"重点整改问题“{impact.issue.title}”（{impact.issue.department.department.name}，"
+            f"{state}）{where}意见建议数由 {impact.before} 条变为 {impact.after} 条。"
+        )
+    keep = list(
+        Suggestion.objects.filter(campaign=campaign, id__in=ids)
+        .exclude(receipt__in=moving)
+        .values_list("id", flat=True)
+    )
+    base = [
+        (k, v)
+        for k in ("action", "theme", "title", "next", "then", "anchor")
+        for v in request.POST.getlist(k)
+    ]
+    alternatives = []
+    if keep:
+        alternatives.append(
+            (f"只归并未归入其他主题的 {len(keep)} 条（推荐）", [*base, *[("ids", i) for i in keep]])
+        )
+    target = f"主题“{theme.title}”" if theme else f"新主题“{payload['title']}”"
+    return review_response(
+        request,
+        action="suggestions.merge",
+        payload=payload,
+        review=Review(
+            title=f"归并到{target}会移动已归入其他主题的意见建议",
+            lead="归并不会删除原件，可以再移出主题；但移动期间各主题和重点整改问题的数字随之改变。",
+            warnings=warnings,
+            fields=[*base, *[("ids", i) for i in ids]],
+            confirm_label=f"移出原主题并归并全部 {len(ids)} 条",
+            back_url=back,
+            back_label="取消，不归并",
+            irreversible=False,
+            alternatives=alternatives,
+        ),
+    )
 
 
 @role_required(*STAFF)

@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
+from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _error
 from hotline.selectors import key_issue_trend
 
@@ -29,7 +31,7 @@ from .forms import (
     UpdateForm,
     VerdictForm,
 )
-from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound
+from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound, Verdict
 from .search import clean_query, public_search
 from .status import CSS, LABELS
 
@@ -306,6 +308,10 @@ def staff_issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _issue_url(campaign, issue) -> str:
+    return reverse("rectification:staff-issue", kwargs={"slug": campaign.slug, "pk": issue.pk})
+
+
 def _staff_action(request, slug, pk, action) -> HttpResponse:
     campaign, issue = _staff_issue(request, slug, pk)
     try:
@@ -349,8 +355,31 @@ def staff_review_update(request: HttpRequest, slug: str, pk: int, update: int) -
 @require_POST
 @role_required(*STAFF)
 def staff_close_measure(request: HttpRequest, slug: str, pk: int, measure: int) -> HttpResponse:
+    # 销号 cannot be undone: review first, write on the confirmed second POST (core.confirm).
+    campaign, issue = _staff_issue(request, slug, pk)
+    target = get_object_or_404(Measure, pk=measure, plan__key_issue=issue)
+    payload = {"measure": target.pk, "state": target.state}
+    if target.state == Measure.State.DONE and not confirmed(
+        request, action="measure.close", payload=payload
+    ):
+        return review_response(
+            request,
+            action="measure.close",
+            payload=payload,
+            review=Review(
+                title=f"销号：{target.title}",
+                lead=f"“{issue.title}”的这项整改措施将记为已销号，销号后不能撤销。",
+                rows=[
+                    ("措施", target.title),
+                    ("部门报告的完成情况", target.evidence or "（未填写）"),
+                ],
+                confirm_label="确认销号",
+                back_url=_issue_url(campaign, issue),
+                back_label="返回，不执行",
+            ),
+        )
+
     def act(issue):
-        target = get_object_or_404(Measure, pk=measure, plan__key_issue=issue)
         services.measure_close(measure=target, actor=request.user)
         return "措施已销号。"
 
@@ -360,8 +389,39 @@ def staff_close_measure(request: HttpRequest, slug: str, pk: int, measure: int) 
 @require_POST
 @role_required(*STAFF)
 def staff_verdict(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    # A verdict is kept for good (one per round): review it first (core.confirm).
+    campaign, issue = _staff_issue(request, slug, pk)
+    form = VerdictForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        payload = {"issue": issue.pk, **{k: str(v or "") for k, v in data.items()}}
+        if not confirmed(request, action="verdict.record", payload=payload):
+            not_satisfied = data["result"] == Verdict.Result.NOT_SATISFIED
+            rows = [("评议意见", Verdict.Result(data["result"]).label)]
+            if not_satisfied:
+                rows.append(("重新整改完成时限", str(data["new_deadline"] or "（未填写）")))
+            rows.append(("常委会意见", data["remarks"] or "（无）"))
+            return review_response(
+                request,
+                action="verdict.record",
+                payload=payload,
+                review=Review(
+                    title=f"记录评议意见：{issue.title}",
+                    lead=(
+                        "不满意的，整改进入下一轮，新的完成时限作为新版整改承诺公开。"
+                        if not_satisfied
+                        else "满意的，该问题整改评议结束。"
+                    )
+                    + "评议意见记录后不能撤销。",
+                    rows=rows,
+                    fields=[(k, "" if v is None else str(v)) for k, v in data.items()],
+                    confirm_label="确认记录评议意见",
+                    back_url=_issue_url(campaign, issue),
+                    back_label="返回，不执行",
+                ),
+            )
+
     def act(issue):
-        form = VerdictForm(request.POST)
         if not form.is_valid():
             raise ValidationError("请选择评议意见。")
         verdict = services.verdict_record(key_issue=issue, actor=request.user, **form.cleaned_data)

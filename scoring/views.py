@@ -19,6 +19,7 @@ from accounts.permissions import WORKSPACE_ROLES, role_required
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
 from campaigns.stages import Stage
+from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _errors
 
 from . import selectors
@@ -459,6 +460,26 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if any(v == "" for v in values.values()):
                 raise ValidationError("请为每个被评议部门（单位）打分")
+            # A score ballot cannot be changed once submitted: the member reviews the
+            # scores as entered; only the confirmed second POST writes (core.confirm).
+            payload = {"session": session.pk, "scores": {str(k): v for k, v in values.items()}}
+            if session.is_open and not confirmed(
+                request, action="committee.ballot", payload=payload
+            ):
+                return review_response(
+                    request,
+                    action="committee.ballot",
+                    payload=payload,
+                    review=Review(
+                        title="请核对您的测评票",
+                        lead=f"{session.batch.name}：以下为您填写的分数（0–100）。",
+                        rows=[(ev.department.name, values[ev.id]) for ev in evaluated],
+                        warnings=["测评票提交后不能修改。"],
+                        fields=[(f"score_{ev.id}", values[ev.id]) for ev in evaluated],
+                        confirm_label="确认提交测评票",
+                        back_url=request.path,
+                    ),
+                )
             committee.ballot_submit(session=session, member=request.user, scores=values)
             messages.success(request, "测评票已提交，谢谢！")
             return redirect("scoring:ballot", pk)

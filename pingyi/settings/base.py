@@ -56,6 +56,8 @@ MIDDLEWARE = [
     # Puts the signed-in user and the client address on every audit entry of the request.
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After sessions, auth and messages: a replayed one-time form token does nothing.
+    "core.formtokens.FormTokenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.MatrixMiddleware",
@@ -79,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # {% form_token %} beside {% csrf_token %} in every state-changing form.
+            "builtins": ["core.templatetags.formtokens"],
         },
     },
 ]

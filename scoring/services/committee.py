@@ -173,7 +173,8 @@ def ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
                 campaign=session.batch.campaign,
                 actor=member,
                 action="committee.submit",
-                summary=f"{member.display_name} 提交了 {session.batch.name} 的测评票",
+                # The log prints the actor before the summary: name them once, there.
+                summary=f"提交了 {session.batch.name} 的测评票",
                 session=session.id,
             )
     except IntegrityError:

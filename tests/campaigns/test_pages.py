@@ -20,6 +20,7 @@ from campaigns.models import (
 )
 from campaigns.stages import Stage
 from tests.campaigns.voting_helpers import cast, open_vote
+from tests.confirming import post_confirmed
 from tests.factories import (
     ROLE_FACTORIES,
     BatchFactory,
@@ -187,16 +188,17 @@ def test_staff_close_run_off_and_publish_through_the_pages(client):
     cast(session, voters, cands, "AB", "AC", "AB", "AC", "BC")
     client.force_login(staff)
 
-    body = client.post(
-        reverse("campaigns-staff:vote-close", args=[batch.campaign.slug, session.pk]), follow=True
+    slug = batch.campaign.slug
+    body = post_confirmed(
+        client, reverse("campaigns-staff:vote-close", args=[slug, session.pk]), follow=True
     ).content.decode()
     assert "开启再次投票" in body and "票数相同，需再次投票" in body
-    client.post(reverse("campaigns-staff:vote-runoff", args=[batch.campaign.slug, session.pk]))
+    post_confirmed(client, reverse("campaigns-staff:vote-runoff", args=[slug, session.pk]))
     runoff = VoteSession.objects.get(batch=batch, round=2)
     runoff_cands = list(runoff.candidates.order_by("position"))
     cast(runoff, voters, runoff_cands, "B", "B", "B", "A", "")
-    client.post(reverse("campaigns-staff:vote-close", args=[batch.campaign.slug, runoff.pk]))
-    client.post(reverse("campaigns-staff:vote-publish", args=[batch.campaign.slug, runoff.pk]))
+    post_confirmed(client, reverse("campaigns-staff:vote-close", args=[slug, runoff.pk]))
+    post_confirmed(client, reverse("campaigns-staff:vote-publish", args=[slug, runoff.pk]))
 
     evaluated = EvaluatedDepartment.objects.filter(batch=batch).values_list("department", flat=True)
     assert list(evaluated) == [cands[0].department_id, cands[2].department_id]
@@ -349,7 +351,7 @@ def test_member_sees_the_open_vote_and_votes_once(client):
     workspace = client.get(reverse("accounts:workspace-member")).content.decode()
     assert "去投票" in workspace
     url = reverse("campaigns-staff:ballot", args=[session.pk])
-    response = client.post(url, {"candidates": [cands[0].pk, cands[1].pk], "submit": "1"})
+    response = post_confirmed(client, url, {"candidates": [cands[0].pk, cands[1].pk]})
     assert response.status_code == 302
     again = client.post(url, {"candidates": [cands[2].pk], "submit": "1"})
 
@@ -365,7 +367,7 @@ def test_member_abstains_explicitly_and_empty_submission_is_explained(client):
 
     empty = client.post(url, {"submit": "1"})
     too_many = client.post(url, {"candidates": [c.pk for c in cands[:3]], "submit": "1"})
-    abstain = client.post(url, {"abstain": "1"})
+    abstain = post_confirmed(client, url, {"abstain": "1"})
 
     assert empty.status_code == 400 and "请至少勾选一个" in empty.content.decode()
     assert too_many.status_code == 400 and "最多只能选择2个" in too_many.content.decode()

@@ -77,6 +77,7 @@ def test_vote_score_recompute_publish_and_public_ranking(page, scoring_campaign,
     page.get_by_label("淄博市医疗保障局评分").fill("90")
     screenshot(page, "scoring-ballot")
     page.get_by_role("button", name="提交测评票").click()
+    page.get_by_role("button", name="确认提交测评票").click()
     expect(page.get_by_role("heading", name="您已提交测评票")).to_be_visible()
     page.context.clear_cookies()
 

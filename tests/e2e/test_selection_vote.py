@@ -56,6 +56,7 @@ def member_votes(browser, base_url, username, choices, *, phone=False, shot=None
     if shot:
         screenshot(page, shot)
     page.get_by_role("button", name="提交选票").click()
+    page.get_by_role("button", name="确认提交选票").click()
     expect(page.get_by_text("您的选票已提交")).to_be_visible()
     expect(page.locator("#votes .badge-ok", has_text="已投票")).to_be_visible()
     if shot:
@@ -70,6 +71,7 @@ def test_staff_open_members_vote_staff_close_and_publish(page, browser, batch):
     screenshot(page, "vote-1-staff-before-open")
 
     page.get_by_role("button", name="开始票决").click()
+    page.get_by_role("button", name="确认开始票决").click()
     expect(page.locator(".message-success", has_text="票决已开始")).to_be_visible()
     expect(page.get_by_text("已投票 0 / 2 人")).to_be_visible()
 
@@ -91,8 +93,12 @@ def test_staff_open_members_vote_staff_close_and_publish(page, browser, batch):
     screenshot(page, "vote-4-staff-turnout")
 
     page.get_by_role("button", name="结束票决并计票").click()
+    page.get_by_role("button", name="确认结束票决并计票").click()
     expect(page.locator(".result-sheet")).to_be_visible()
     page.get_by_role("button", name="公布票决结果").click()
+    expect(page.locator(".confirm-items")).to_contain_text("当选")
+    screenshot(page, "vote-5a-publish-review")
+    page.get_by_role("button", name="确认公布").click()
     expect(page.locator(".message-success", has_text="票决结果已公布")).to_be_visible()
     screenshot(page, "vote-5-staff-published")
 

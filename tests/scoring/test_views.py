@@ -11,6 +11,7 @@ from scoring.services.committee import session_open
 from scoring.services.public_vote import vote_set_open
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from scoring.services.surveys import respondents_add, survey_create
+from tests.confirming import post_confirmed
 from tests.factories import (
     ROLE_FACTORIES,
     DeputyFactory,
@@ -144,7 +145,12 @@ def test_member_scores_from_the_workspace_once(client):
     workspace = client.get(reverse("accounts:workspace-member")).content.decode()
     assert reverse("scoring:ballot", args=[session.pk]) in workspace
     data = {f"score_{a.pk}": "95", f"score_{b.pk}": "88.5"}
-    client.post(reverse("scoring:ballot", args=[session.pk]), data)
+    unconfirmed = client.post(reverse("scoring:ballot", args=[session.pk]), data)
+    assert (
+        "88.5" in unconfirmed.content.decode() and "确认提交测评票" in unconfirmed.content.decode()
+    )
+    assert not CommitteeParticipation.objects.filter(member=member).exists()
+    post_confirmed(client, reverse("scoring:ballot", args=[session.pk]), data)
     again = client.post(reverse("scoring:ballot", args=[session.pk]), data)
 
     assert CommitteeParticipation.objects.filter(member=member).count() == 1
