@@ -1,6 +1,8 @@
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.publiccache import public_page
+
 from .selectors import (
     campaigns_for_user,
     public_campaign_page,
@@ -10,6 +12,7 @@ from .selectors import (
 )
 
 
+@public_page(campaign_kwarg=None)
 def home(request: HttpRequest) -> HttpResponse:
     """Public home page: the newest campaigns with their batches and departments."""
     campaigns = list(public_campaigns())
@@ -20,12 +23,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "campaigns/campaign_detail.html", {"campaign": public_campaign_page(slug=slug)}
     )
 
 
+@public_page
 def department_detail(request: HttpRequest, slug: str, department_slug: str) -> HttpResponse:
     evaluated = public_evaluated_department(campaign_slug=slug, department_slug=department_slug)
     return render(

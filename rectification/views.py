@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
+from core.publiccache import public_page
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services
@@ -40,6 +41,7 @@ def _error(request, exc: ValidationError) -> None:
 
 
 # ---------------------------------------------------------------------------- public
+@public_page
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     params = {k: request.GET.get(k, "") for k in ("batch", "department", "status")}
@@ -68,6 +70,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     progress = selectors.public_issue_progress(
         campaign_slug=slug, pk=pk, today=timezone.localdate()

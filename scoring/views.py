@@ -17,6 +17,7 @@ from accounts.models import Role
 from accounts.permissions import WORKSPACE_ROLES, role_required
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_campaign
+from core.publiccache import public_page
 
 from . import selectors
 from .export import workbook_bytes
@@ -510,6 +511,7 @@ def _weight(sheet: ScoreSheet | None, component: Component) -> str:
     return f"{Decimal(sheet.settings_snapshot['weights'][str(component)]).normalize():f}"
 
 
+@public_page
 def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     sheet = selectors.published_sheet(campaign=campaign)

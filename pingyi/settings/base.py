@@ -289,6 +289,15 @@ LOGGING = {
 # Cache: rate limits of the public vote live in the database, but recompute debouncing and
 # the one-recompute-at-a-time lock use the cache; with several processes point it at Redis.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Public page cache (core/publiccache.py): anonymous public pages and the public API, kept
+# until the campaign's publication generation moves. Several gunicorn workers must share it
+# (CACHE_URL=redis://…): with a per-process cache a worker would keep serving a page that
+# another worker's write changed. PUBLIC_CACHE_ENABLED=0 turns it off.
+CACHES["public"] = {
+    **env.cache("CACHE_URL", default="locmemcache://pingyi-public"),
+    "KEY_PREFIX": "public",
+}
+PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
 
 # --- Scoring ---
 # Recompute a campaign's score sheet this many seconds after the first input change (with a
