@@ -298,6 +298,8 @@ CACHES["public"] = {
     "KEY_PREFIX": "public",
 }
 PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
+# bench/web_load.py's baseline view /bench/bare/ (404 unless set).
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
 
 # --- Scoring ---
 # Recompute a campaign's score sheet this many seconds after the first input change (with a
