@@ -121,13 +121,17 @@ def manage(env: dict[str, str], *argv: str) -> None:
 
 def prepare(env: dict[str, str]) -> None:
     """Database and demo (idempotent: load_demo twice changes nothing), static files."""
-    import psycopg
+    import psycopg2
 
     url = env["DATABASE_URL"]
     base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
+    conn = psycopg2.connect(f"{base}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
     print(f"database {name}: migrate, load_demo ...", flush=True)
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo", "--quiet-logins", "-v0")

@@ -2,11 +2,12 @@
 
 Every campaign has a *generation*: a counter in the cache that every act changing what its
 public pages show bumps (a post_save/post_delete signal of a registered model, or an
-explicit `bump()` from a service that writes in bulk). Page entries are keyed by the
-generation they were rendered under, so a bump makes the old entries unreachable and the
-next request renders afresh: no TTL to wait for. Site-wide pages (the home page) use the
-global generation, which every campaign's bump also moves; `bump_all()` moves an epoch that
-every key carries (changes not tied to one campaign: a department renamed, hotline figures).
+explicit `bump()` from a service that writes in bulk). A page entry (one per URL) carries
+the generations it was rendered under; a bump makes it stale, so the next request renders
+afresh: no TTL to wait for. The generations and the entry come in one cache round trip.
+Site-wide pages (the home page) use the global generation, which every campaign's bump also
+moves; `bump_all()` moves an epoch every stamp carries (changes not tied to one campaign: a
+department renamed, hotline figures).
 
 Only anonymous GET/HEAD requests without pending messages are served from or stored in the
 cache; a response is stored only when it is a plain 200 that sets no cookie, used no CSRF
@@ -40,7 +41,7 @@ from django.utils.http import parse_etags, parse_http_date_safe
 ALIAS = "public"
 ALL = "*"  # the global generation (site-wide pages)
 EPOCH = "epoch"  # moved by bump_all(): part of every key
-PAGE_TIMEOUT = 24 * 60 * 60  # entries of old generations simply age out
+PAGE_TIMEOUT = 24 * 60 * 60  # entries of URLs nobody asks for any more age out
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 0, "must_revalidate": True}
 
@@ -61,18 +62,21 @@ def _gen_key(name: str) -> str:
 
 
 # ------------------------------------------------------------------------ generations
-def generations(campaign: str | None = None) -> tuple[int, int]:
-    """(epoch, generation) of a campaign (by slug), or of the site-wide pages (None)."""
+def generations(campaign: str | None = None, *, also: str | None = None):
+    """(epoch, generation) of a campaign (by slug), or of the site-wide pages (None). With
+    `also`, that key is read in the same round trip and returned third."""
     names = [EPOCH, campaign or ALL]
     cache = _cache()
-    found = cache.get_many([_gen_key(n) for n in names])
-    values = []
+    found = cache.get_many([_gen_key(n) for n in names] + ([also] if also else []))
+    values: list = []
     for name in names:
         value = found.get(_gen_key(name))
         if value is None:
             cache.add(_gen_key(name), _start(), timeout=None)
             value = cache.get(_gen_key(name)) or 0
         values.append(int(value))
+    if also:
+        return values[0], values[1], found.get(also)
     return values[0], values[1]
 
 
@@ -225,14 +229,16 @@ def public_page(view=None, *, campaign_kwarg: str | None = "slug"):
             slug = kwargs.get(campaign_kwarg) if campaign_kwarg else None
             if slug is not None and not SLUG.fullmatch(str(slug)):
                 return view(request, *args, **kwargs)  # not a campaign: nothing to keep
-            epoch, generation = generations(slug)
-            # The local date is part of the key: badges such as "overdue" move at midnight.
-            url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-            key = f"page:{epoch}:{slug or ALL}:{generation}:{timezone.localdate()}:{url}"
-            etag = _etag(key)
+            # One entry per URL, stamped with the generations it was rendered under, read in
+            # the same cache round trip as the current generations (a hit is one round trip).
+            url = request.build_absolute_uri()
+            key = f"page:{slug or ALL}:{hashlib.sha256(url.encode()).hexdigest()}"
+            epoch, generation, entry = generations(slug, also=key)
+            # The local date is part of the stamp: badges such as "overdue" move at midnight.
+            stamp = f"{epoch}:{generation}:{timezone.localdate()}"
+            etag = _etag(f"{stamp}:{url}")
             cache = _cache()
-            entry = cache.get(key)
-            if entry is not None:
+            if entry is not None and entry.get("stamp") == stamp:
                 if _not_modified(request, etag, entry["modified"]):
                     return _headers(HttpResponseNotModified(), etag, entry["modified"])
                 response = HttpResponse(entry["content"], status=200)
@@ -256,7 +262,12 @@ def public_page(view=None, *, campaign_kwarg: str | None = "slug"):
             ]
             cache.set(
                 key,
-                {"content": response.content, "headers": headers, "modified": modified},
+                {
+                    "stamp": stamp,
+                    "content": response.content,
+                    "headers": headers,
+                    "modified": modified,
+                },
                 PAGE_TIMEOUT,
             )
             return _headers(response, etag, modified)
