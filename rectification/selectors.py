@@ -235,8 +235,9 @@ class LiveMeasure(NamedTuple):
 
 def _progress_rows(issues: QuerySet[KeyIssue], today: dt.date) -> list[IssueProgress]:
     """The progress of many issues in five queries. The children are grouped here rather
-    than by prefetch_related, which clones a queryset per issue and relation: on the demo
-    board (37 issues) that was 8 of its 13 ms of ORM time."""
+    than by prefetch_related, which clones a queryset per issue and relation, and measures
+    are read as (id, state, value) rows: on the demo board (37 issues) the selector went
+    from 13.6 to 7.8 ms of CPU."""
     rows = list(issues)
     plans = [issue.plan.pk for issue in rows if getattr(issue, "plan", None)]
     ids = [issue.pk for issue in rows]
