@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +38,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
 
 ALIAS = "public"
 ALL = "*"  # the global generation (site-wide pages)
@@ -97,14 +100,17 @@ def _incr(name: str) -> None:
 
 
 def _bump_now(names: Iterable[str]) -> None:
-    for name in names:
-        _incr(name)
+    try:
+        for name in names:
+            _incr(name)
+    except Exception:  # the cache server is down: the write must still go through
+        logger.exception("public cache: could not bump %s", sorted(names))
 
 
 def _schedule(names: set[str]) -> None:
-    """Bump now (a reader that renders before the commit stores under the old generation
-    or this one) and again on commit (whatever was stored from uncommitted reads in
-    between becomes unreachable)."""
+    """Bump now (a reader that renders before the commit stamps its entry with the old
+    generation or this one) and again on commit (an entry rendered from uncommitted reads
+    in between is stale from then on)."""
     if not names or not enabled():
         return
     _bump_now(names)
@@ -188,6 +194,13 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return "private" not in control and "no-store" not in control
 
 
+def _store(cache, key: str, entry: dict, timeout: int) -> None:
+    try:
+        cache.set(key, entry, timeout)
+    except Exception:
+        logger.exception("public cache: could not store %s", key)
+
+
 def _etag(key: str) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
@@ -233,7 +246,11 @@ def public_page(view=None, *, campaign_kwarg: str | None = "slug"):
             # the same cache round trip as the current generations (a hit is one round trip).
             url = request.build_absolute_uri()
             key = f"page:{slug or ALL}:{hashlib.sha256(url.encode()).hexdigest()}"
-            epoch, generation, entry = generations(slug, also=key)
+            try:
+                epoch, generation, entry = generations(slug, also=key)
+            except Exception:  # the cache server is down: render as if there were no cache
+                logger.exception("public cache: unavailable, rendering %s", request.path)
+                return view(request, *args, **kwargs)
             # The local date is part of the stamp: badges such as "overdue" move at midnight.
             stamp = f"{epoch}:{generation}:{timezone.localdate()}"
             etag = _etag(f"{stamp}:{url}")
@@ -260,7 +277,8 @@ def public_page(view=None, *, campaign_kwarg: str | None = "slug"):
                 for name, value in response.items()
                 if name.lower() in ("content-type", "content-language", "content-disposition")
             ]
-            cache.set(
+            _store(
+                cache,
                 key,
                 {
                     "stamp": stamp,

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 import subprocess
@@ -163,4 +164,5 @@ def _public_cache():
 
     caches["public"].clear()
     yield
-    caches["public"].clear()
+    with contextlib.suppress(Exception):  # a test may point the alias at a dead server
+        caches["public"].clear()

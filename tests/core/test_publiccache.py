@@ -390,3 +390,36 @@ def test_switched_off_nothing_is_cached(settings):
     fetch(f"/{campaign.slug}/")
 
     assert "X-Public-Cache" not in fetch(f"/{campaign.slug}/")
+
+
+def test_with_the_cache_server_down_pages_render_and_writes_go_through(settings, caplog):
+    staff, campaign, _, (ev,) = campaign_with_batch(1)
+    settings.CACHES = {
+        **settings.CACHES,
+        "public": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        },
+    }
+    url = f"/{campaign.slug}/departments/{ev.department.slug}/"
+
+    issue = key_issue_propose(department=ev, title="缓存故障时的问题", actor=staff)
+    key_issue_confirm(key_issue=issue, actor=staff)
+    response = fetch(url)
+
+    assert "缓存故障时的问题" in response.content.decode()
+    assert "X-Public-Cache" not in response
+    assert "public cache" in caplog.text
+
+
+def test_the_refresh_command_makes_every_cached_page_stale():
+    from django.core.management import call_command
+
+    _, campaign, _, _ = campaign_with_batch(1)
+    for url in ("/", f"/{campaign.slug}/"):
+        cached(url)
+
+    call_command("public_cache_refresh")
+
+    for url in ("/", f"/{campaign.slug}/"):
+        fresh(url)
