@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format venv migrate demo clean
+.PHONY: run test test-fast lint format venv migrate demo clean bench-web
 
 # The virtualenv is rebuilt when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -49,6 +49,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## make bench-web: gunicorn (production settings) + PostgreSQL + Redis under wrk, public pages
+bench-web: $(STAMP)
+	$(BIN)/python bench/web_load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts .test-db.sqlite3

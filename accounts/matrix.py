@@ -114,6 +114,7 @@ ADMIN_SITE: Gate = ("django_admin", "open")
 ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "home": ("public_page", "view"),
     "healthz": only(GET=("public_page", "view")),
+    "bench-bare": only(GET=("public_page", "view")),
     "accounts:login": ("session", "login"),
     "accounts:logout": ("session", "login"),
     "accounts:workspace": ("workspace", "open"),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +26,7 @@ from accounts.matrix import role_of
 from accounts.models import Role
 from campaigns.models import Batch, Campaign, EvaluatedDepartment, VoteCandidate, VoteSession
 from campaigns.selectors import campaign_overviews, campaigns_for_user, public_campaign
+from core.publiccache import public_page
 from hotline import selectors as hotline_selectors
 from hotline.forms import ImportUploadForm
 from hotline.selectors import batches_for_user as hotline_batches
@@ -179,6 +181,10 @@ class ScoreSheetViewSet(MatrixViewSet):
 
 
 # --- public: only what the public pages show ---------------------------------------------
+# Served from the public page cache (core/publiccache.py) like the pages themselves: the list
+# is site-wide, the rest keyed by the campaign slug. A cache hit skips the anonymous throttle
+# too, which guards the database, and a hit costs no query.
+@method_decorator(public_page, name="dispatch")
 class PublicCampaignViewSet(viewsets.ReadOnlyModelViewSet):
     """公开：评议活动、批次和被评议部门（与公开页面相同）。"""
 
@@ -196,6 +202,7 @@ class PublicCampaignViewSet(viewsets.ReadOnlyModelViewSet):
         return campaign_overviews(campaigns=Campaign.objects.all())
 
 
+@method_decorator(public_page, name="dispatch")
 class PublicScoresView(generics.RetrieveAPIView):
     """公开：已公布的测评结果（与公开测评结果页相同）：现行版本、更正说明和历次公布的版本。
     `?version=N` 读取较早公布的第 N 版。未公布时 404。"""
@@ -551,6 +558,7 @@ class ProgressUpdateViewSet(
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
     ),
 )
+@method_decorator(public_page, name="dispatch")
 class PublicProgressViewSet(viewsets.ReadOnlyModelViewSet):
     """公开：已公开整改承诺的重点整改问题、台账和已公开的进展（与公开整改进展页相同）。"""
 

@@ -17,3 +17,19 @@ class CampaignsConfig(AppConfig):
         audit_register(self.get_model("VoteSession"))
         audit_register(self.get_model("VoteCandidate"))
         audit_register(self.get_model("Nomination"))
+
+        # Public content: saving or deleting one bumps the campaign's public page generation.
+        # A campaign edit (its slug may change) refreshes every public page.
+        from core import publiccache
+
+        publiccache.register(self.get_model("Campaign"))
+        for name, field, path in (
+            ("Batch", "campaign", "slug"),
+            ("EvaluatedDepartment", "campaign", "slug"),
+            ("StageTransition", "batch", "campaign__slug"),
+            ("StagePlan", "batch", "campaign__slug"),
+            ("VoteSession", "batch", "campaign__slug"),
+            ("VoteCandidate", "session", "batch__campaign__slug"),
+            ("CommitmentStatement", "evaluated", "campaign__slug"),
+        ):
+            publiccache.register(self.get_model(name), campaigns=publiccache.via(field, path))

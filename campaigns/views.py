@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from core.publiccache import public_page
+
 from .selectors import (
     batch_timeline_of,
     campaigns_for_user,
@@ -15,6 +17,7 @@ from .selectors import (
 )
 
 
+@public_page(campaign_kwarg=None)
 def home(request: HttpRequest) -> HttpResponse:
     """Public home page: the newest campaigns with their batches and departments."""
     campaigns = list(public_campaigns())
@@ -49,12 +52,14 @@ def latest(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
+@public_page
 def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "campaigns/campaign_detail.html", {"campaign": public_campaign_page(slug=slug)}
     )
 
 
+@public_page
 def department_detail(request: HttpRequest, slug: str, department_slug: str) -> HttpResponse:
     evaluated = public_evaluated_department(campaign_slug=slug, department_slug=department_slug)
     return render(

@@ -6,7 +6,7 @@ import time
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -56,3 +56,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", **checks},
         status=200 if healthy else 503,
     )
+
+
+@require_GET
+def bench_bare(request: HttpRequest) -> HttpResponse:
+    """The baseline of bench/web_load.py: a view doing nothing, behind the same middleware as
+    every page. 404 unless BENCH_BARE_VIEW is set (only the benchmark's server sets it)."""
+    if not settings.BENCH_BARE_VIEW:
+        raise Http404
+    return HttpResponse("ok", content_type="text/plain")

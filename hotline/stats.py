@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db import connection
 
+from core import publiccache
+
 from .models import DailyStat, HotlineRecord, MonthlyStat
 
 
@@ -24,6 +26,8 @@ def stats_refresh(*, cells: dict[int, set[dt.date]], bulk: bool = False) -> None
     to one sequential scan and a hash join: 1M changed rows took 10 s through the index
     (random heap reads, one range scan per cell)."""
     flat = [(dept, month) for dept, months in sorted(cells.items()) for month in sorted(months)]
+    if flat:  # public pages show these figures in every campaign evaluating the department
+        publiccache.bump_all()
     pg = connection.vendor == "postgresql"
     value = "(%s, %s::date, %s::date)" if pg else "(%s, %s, %s)"
     month_of = (

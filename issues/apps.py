@@ -22,3 +22,14 @@ class IssuesConfig(AppConfig):
             self.get_model("Suggestion"), include_fields=["status", "theme", "department"]
         )
         audit_register(self.get_model("KeyIssue"), m2m_fields={"themes"})
+
+        # Public content (department pages: key issues, theme summaries, suggestion counts):
+        # bumps the campaign's page generation. Bulk triage services bump it themselves.
+        from core import publiccache
+
+        for name, field, path in (
+            ("KeyIssue", "department", "campaign__slug"),
+            ("Theme", "campaign", "slug"),
+            ("Suggestion", "campaign", "slug"),
+        ):
+            publiccache.register(self.get_model(name), campaigns=publiccache.via(field, path))

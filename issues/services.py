@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
+from core import publiccache
 from core.audit import audited_update
 
 from .importing import DATE_FORMATS, ParsedRow, lookup
@@ -219,6 +220,7 @@ def suggestions_import(*, campaign: Campaign, rows: Sequence[ParsedRow], actor) 
     new = [s for key, s in valid.items() if key not in existing]
     # ignore_conflicts: a concurrent import of the same file cannot insert a row twice.
     Suggestion.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    publiccache.bump(campaign.slug)  # public suggestion counts (bulk: no signals)
     report.created = len(new)
     report.unchanged += len(existing)
     return report
@@ -234,6 +236,7 @@ def suggestions_assign(
     *, campaign: Campaign, ids: Iterable[int], department: EvaluatedDepartment | None, actor
 ) -> int:
     _check_department(campaign, department)
+    publiccache.bump(campaign.slug)
     return audited_update(_scoped(campaign, ids), actor=actor, department=department)
 
 
@@ -254,6 +257,7 @@ def suggestions_tag(*, campaign: Campaign, ids: Iterable[int], name: str, actor)
 @transaction.atomic
 def suggestions_mark_spam(*, campaign: Campaign, ids: Iterable[int], actor) -> int:
     """Spam leaves its theme, so theme counts only ever count real voices."""
+    publiccache.bump(campaign.slug)
     return audited_update(
         _scoped(campaign, ids), actor=actor, status=Suggestion.Status.SPAM, theme=None
     )
@@ -262,6 +266,7 @@ def suggestions_mark_spam(*, campaign: Campaign, ids: Iterable[int], actor) -> i
 @transaction.atomic
 def suggestions_restore(*, campaign: Campaign, ids: Iterable[int], actor) -> int:
     spam = _scoped(campaign, ids).filter(status=Suggestion.Status.SPAM)
+    publiccache.bump(campaign.slug)
     return audited_update(spam, actor=actor, status=Suggestion.Status.RECEIVED)
 
 
@@ -318,12 +323,14 @@ def suggestions_merge(
         theme=theme,
         status=Suggestion.Status.MERGED,
     )
+    publiccache.bump(campaign.slug)
     return theme
 
 
 @transaction.atomic
 def suggestions_unmerge(*, campaign: Campaign, ids: Iterable[int], actor) -> int:
     merged = _scoped(campaign, ids).filter(status=Suggestion.Status.MERGED)
+    publiccache.bump(campaign.slug)
     return audited_update(merged, actor=actor, theme=None, status=Suggestion.Status.RECEIVED)
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from campaigns.views import home
-from core.health import healthz
+from core.health import bench_bare, healthz
 
 admin.site.site_header = "评议 · 后台管理"
 admin.site.site_title = "评议后台"
@@ -11,6 +11,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("bench/bare/", bench_bare, name="bench-bare"),  # 404 unless BENCH_BARE_VIEW
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("accounts.urls")),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.publiccache import public_page
+
 from . import views
 from .feeds import PublishedUpdatesFeed
 
@@ -11,7 +13,7 @@ STAFF = "staff/<slug:slug>/rectification/"
 urlpatterns = [
     # Public
     path("<slug:slug>/progress/", views.board, name="board"),
-    path("<slug:slug>/progress/feed/", PublishedUpdatesFeed(), name="feed"),
+    path("<slug:slug>/progress/feed/", public_page(PublishedUpdatesFeed()), name="feed"),
     path("<slug:slug>/progress/<int:pk>/", views.issue, name="issue"),
     path("<slug:slug>/search/", views.search, name="search"),
     path("rectification/files/<int:pk>/", views.attachment_file, name="file"),

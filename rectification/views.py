@@ -17,6 +17,7 @@ from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
 from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _error
+from core.publiccache import public_page
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services
@@ -39,6 +40,7 @@ STAFF = (Role.STAFF, Role.ADMIN)
 
 
 # ---------------------------------------------------------------------------- public
+@public_page
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     params = {k: request.GET.get(k, "") for k in ("batch", "department", "status")}
@@ -80,6 +82,7 @@ def search(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def issue(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     progress = selectors.public_issue_progress(
         campaign_slug=slug, pk=pk, today=timezone.localdate()

@@ -14,3 +14,14 @@ class ScoringConfig(AppConfig):
             audit_register(self.get_model(name))
         audit_register(self.get_model("PublicVoter"), include_fields=["voided_at", "void_reason"])
         audit_register(self.get_model("ScoreSheet"), exclude_fields=["settings_snapshot"])
+
+        # Public content (scores page, department pages): bumps the campaign's generation.
+        from core import publiccache
+
+        for name, field, path in (
+            ("ScoreSheet", "campaign", "slug"),
+            ("ScoreRow", "sheet", "campaign__slug"),
+            ("ScoringConfig", "campaign", "slug"),
+            ("PublicVote", "campaign", "slug"),
+        ):
+            publiccache.register(self.get_model(name), campaigns=publiccache.via(field, path))

@@ -21,6 +21,7 @@ from campaigns.selectors import campaign_for_user, public_batch_window, public_c
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _errors
+from core.publiccache import public_page
 
 from . import selectors
 from .export import workbook_bytes
@@ -614,12 +615,14 @@ def _weight(sheet: ScoreSheet | None, component: Component) -> str:
     return "" if weight is None else f"{weight:f}"
 
 
+@public_page
 def public_scores(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     versions = selectors.published_versions(campaign=campaign)
     return _public_scores(request, campaign, versions[0] if versions else None, versions)
 
 
+@public_page
 def public_scores_version(request: HttpRequest, slug: str, version: int) -> HttpResponse:
     """An earlier (or the current) published version, still readable at its own address."""
     campaign = public_campaign(slug=slug)

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 import subprocess
@@ -152,3 +153,16 @@ def _media_root(settings, tmp_path_factory):
     """Uploaded and generated files (demo photos, attachments) go to a temporary folder,
     never into the working tree's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+# ------------------------------------------------------------------------ public cache
+@pytest.fixture(autouse=True)
+def _public_cache():
+    """Public pages are cached by campaign slug and generation (core/publiccache.py); the
+    database starts over in every test, so must the cache."""
+    from django.core.cache import caches
+
+    caches["public"].clear()
+    yield
+    with contextlib.suppress(Exception):  # a test may point the alias at a dead server
+        caches["public"].clear()

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Role, User
+from core import publiccache
 from core.audit import audited_bulk_create, audited_bulk_update, audited_update
 from core.unlinking import ballots_rewrite, vacuum_on_commit
 
@@ -256,6 +257,7 @@ def vote_publish(*, session: VoteSession, actor) -> VoteSession:
     if taken:
         raise ValidationError(f"{'、'.join(sorted(taken))}已是本次评议其他批次的被评议部门。")
     now = timezone.now()
+    publiccache.bump(batch.campaign.slug)  # the sessions are published in bulk
     audited_update(
         batch.vote_sessions.filter(state=VoteSession.State.CLOSED),
         actor=actor,

@@ -292,6 +292,18 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Public page cache (core/publiccache.py): anonymous public pages and the public API, kept
+# until the campaign's publication generation moves. Several gunicorn workers must share it
+# (CACHE_URL=redis://…): with a per-process cache a worker would keep serving a page that
+# another worker's write changed. PUBLIC_CACHE_ENABLED=0 turns it off.
+CACHES["public"] = {
+    **env.cache("CACHE_URL", default="locmemcache://pingyi-public"),
+    "KEY_PREFIX": "public",
+}
+PUBLIC_CACHE_ENABLED = env.bool("PUBLIC_CACHE_ENABLED", default=True)
+# bench/web_load.py's baseline view /bench/bare/ (404 unless set).
+BENCH_BARE_VIEW = env.bool("BENCH_BARE_VIEW", default=False)
+
 # --- Scoring ---
 # Recompute a campaign's score sheet this many seconds after the first input change (with a
 # broker; without one staff press 重新计算).

@@ -46,7 +46,9 @@ def test_live_stages_are_rectification_and_follow_up():
 
 
 def _set_stage(plan, stage):
-    Batch.objects.filter(pk=plan.key_issue.department.batch_id).update(stage=stage)
+    batch = Batch.objects.get(pk=plan.key_issue.department.batch_id)
+    batch.stage = stage
+    batch.save(update_fields=["stage"])  # a save, as the stage service makes: pages refresh
 
 
 @pytest.mark.django_db
