@@ -11,7 +11,7 @@ from core.frozen import FrozenModel
 from core.routing import slug_clashes
 from departments.models import Department, Organizer
 
-from .stages import Stage
+from .stages import Stage, Window
 from .tally import quorum_met
 
 STAGE_CHOICES = [(stage.value, stage.label) for stage in Stage]
@@ -53,6 +53,8 @@ class Campaign(models.Model):
         blank=True,
         help_text="常委会《关于开展专项工作评议的决定》的要点，在公开页面显示。",
     )
+    # Not a column: the public pages attach it (typed for mypy).
+    suggestion_window: Window
 
     class Meta:
         verbose_name = verbose_name_plural = "评议活动"
@@ -108,8 +110,9 @@ class Batch(models.Model):
     departments = models.ManyToManyField(
         Department, through="EvaluatedDepartment", verbose_name="被评议部门（单位）"
     )
-    # Not columns: campaigns.selectors attaches it for the page (typed for mypy).
+    # Not columns: campaigns.selectors attaches them for the page (typed for mypy).
     timeline: list[Any]
+    evaluation_window: Window
 
     class Meta:
         verbose_name = verbose_name_plural = "批次"

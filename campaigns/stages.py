@@ -144,12 +144,12 @@ def combined_window(stage: Stage, windows: list[Window]) -> Window:
     No batch at all: upcoming, without dates."""
     opened = [w for w in windows if w.is_open]
     if opened:
-        ends = [w.end for w in opened]
+        ends = [w.end for w in opened if w.end is not None]
         return Window(
             stage,
             OPEN,
             min((w.start for w in opened if w.start), default=None),
-            None if None in ends else max(ends),
+            max(ends) if len(ends) == len(opened) else None,  # open-ended if any is
         )
     upcoming = [w for w in windows if w.is_upcoming]
     if upcoming or not windows:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
@@ -56,11 +56,19 @@ def configure(*, is_site_admin: Callable[[Any], bool], may_maintain: Callable[[A
     policy.may_maintain = may_maintain
 
 
+if TYPE_CHECKING:
+    # The mixins below are only ever combined with a ModelAdmin; typed as one so mypy sees
+    # the super() methods they extend. At runtime they stay plain mixins (same MRO).
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
+
+
 def _organizer(user):
     return getattr(user, "organizer", None) if getattr(user, "organizer_id", None) else None
 
 
-class ScopedMixin:
+class ScopedMixin(_ModelAdminBase):
     """Filters rows to the user's organizer. Set one of:
 
     - `organizer_field`: the lookup path to the row's organizer ("campaign__organizer");
@@ -217,13 +225,15 @@ class OrganizerScopedAdmin(ScopedMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
+        # A ModelChoiceField's queryset may be None in the stubs; the admin always sets one.
+        if field is not None and hasattr(field, "queryset") and field.queryset is not None:
             field.queryset = self.related_choices(request, db_field.related_model, field.queryset)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and hasattr(field, "queryset"):
+        # A ModelChoiceField's queryset may be None in the stubs; the admin always sets one.
+        if field is not None and hasattr(field, "queryset") and field.queryset is not None:
             field.queryset = self.related_choices(request, db_field.related_model, field.queryset)
         return field
 
@@ -234,7 +244,7 @@ class OrganizerScopedAdmin(ScopedMixin, admin.ModelAdmin):
             raise PermissionDenied("只能维护本人大常委会范围内的数据。")
 
 
-class SiteAdminOnlyMixin:
+class SiteAdminOnlyMixin(_ModelAdminBase):
     """Site administration: admins only, whatever model permissions a user holds."""
 
     admin_kind = SITE

@@ -17,10 +17,19 @@ trigger refuses deleting published rows): docs/operations.md says what to do ins
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 
+if TYPE_CHECKING:
+    # Only ever mixed into a model: typed as one so mypy sees pk, _state, save() and
+    # delete(). At runtime it stays a plain mixin (same MRO, no extra model class).
+    from django.db.models import Model as _ModelBase
+else:
+    _ModelBase = object
 
-class FrozenModel:
+
+class FrozenModel(_ModelBase):
     """Mix into a model; define `is_stored_frozen()` (is the row as stored frozen?)."""
 
     frozen_message = "已公开的内容不能修改或删除。"

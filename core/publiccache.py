@@ -28,11 +28,12 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from email.utils import formatdate
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import ForeignKey, Model
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -146,7 +147,7 @@ def via(field: str, path: str) -> CampaignsOf:
     it still answers after the instance itself was deleted."""
 
     def campaigns(instance: Model) -> list[str]:
-        fk = instance._meta.get_field(field)
+        fk = cast("ForeignKey[Any, Any]", instance._meta.get_field(field))
         pk = getattr(instance, fk.attname)
         if pk is None:
             return []
@@ -223,6 +224,14 @@ def _headers(response: HttpResponse, etag: str, last_modified: float) -> HttpRes
     return response
 
 
+class PublicView(Protocol):
+    """A view wrapped by `public_page`: marked with `public_cache = True`."""
+
+    public_cache: bool
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse: ...
+
+
 def public_page(view=None, *, campaign_kwarg: str | None = "slug"):
     """Serve an anonymous public view from the shared cache, keyed by the publication
     generation of the campaign named by the URL's `campaign_kwarg` (None: a site-wide page)
@@ -290,7 +299,8 @@ def public_page(view=None, *, campaign_kwarg: str | None = "slug"):
             )
             return _headers(response, etag, modified)
 
-        wrapper.public_cache = True
-        return wrapper
+        marked = cast(PublicView, wrapper)
+        marked.public_cache = True
+        return marked
 
     return decorate(view) if view is not None else decorate

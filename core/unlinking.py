@@ -107,7 +107,12 @@ def _rewrite_postgresql(*, ballots: QuerySet, children, connection) -> int:
     new_ids = [fresh_id() for _ in old_ids]
 
     def columns(m: type[Model], skip: str = "") -> list[str]:
-        return [f.column for f in m._meta.concrete_fields if not f.primary_key and f.column != skip]
+        # A concrete field is one with a column (Django's own definition); the stubs say str | None.
+        return [
+            f.column
+            for f in m._meta.concrete_fields
+            if f.column is not None and not f.primary_key and f.column != skip
+        ]
 
     ballot_table, ballot_pk = qn(model._meta.db_table), qn(model._meta.pk.column)
     ballot_cols = columns(model)

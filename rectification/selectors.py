@@ -262,7 +262,7 @@ def _progress_rows(issues: QuerySet[KeyIssue], today: dt.date) -> list[IssueProg
     rows = list(issues)
     plans = [issue.plan.pk for issue in rows if getattr(issue, "plan", None)]
     ids = [issue.pk for issue in rows]
-    grouped: dict[str, dict[int, list]] = {
+    grouped: dict[str, dict[int | None, list]] = {  # None: an issue with no plan yet
         "versions": {},
         "measures": {},
         "verdicts": {},
