@@ -39,7 +39,9 @@ def ballot(request: HttpRequest, pk: int) -> HttpResponse:
             ):
                 return _review(request, session, chosen, abstain, payload)
             try:
-                services.ballot_submit(session=session, member=request.user, candidate_ids=chosen)
+                services.selection_ballot_submit(
+                    session=session, member=request.user, candidate_ids=chosen
+                )
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:

@@ -26,13 +26,12 @@ from accounts.models import Role, User
 from campaigns.models import Campaign, EvaluatedDepartment
 from scoring import sms
 from scoring.formulas import Rating, SurveyGroup
-from scoring.services.committee import ballot_submit, session_close, session_open
+from scoring.services.committee import committee_ballot_submit, session_close, session_open
 from scoring.services.config import config_update
-from scoring.services.public_vote import ballot_submit as public_ballot_submit
-from scoring.services.public_vote import code_request, vote_set_open
+from scoring.services.public_vote import code_request, public_ballot_submit, vote_set_open
 from scoring.services.research import research_score_set
 from scoring.services.sheets import sheet_publish, sheet_recompute
-from scoring.services.surveys import respondents_add, response_submit, survey_create
+from scoring.services.surveys import respondents_add, survey_answer_submit, survey_create
 
 from . import clock
 
@@ -179,7 +178,7 @@ def _evaluate(batch, staff, researcher, members, *, phone: int) -> None:
     session = session_open(batch=batch, actor=staff)
     for index, member in enumerate(members):
         scores = {ev.id: committee_for(slugs[ev.id])[index] for ev in evaluated}
-        ballot_submit(session=session, member=member, scores=scores)
+        committee_ballot_submit(session=session, member=member, scores=scores)
     session_close(session=session, actor=staff)
 
     survey = survey_create(batch=batch, title=f"{batch.name}突出问题整改成效评价", actor=staff)
@@ -187,7 +186,7 @@ def _evaluate(batch, staff, researcher, members, *, phone: int) -> None:
         respondents_add(survey=survey, group=group, count=n, label="", actor=staff)
         ratings = {ev.id: ratings_for(slugs[ev.id], n) for ev in evaluated}
         for i, respondent in enumerate(survey.respondents.filter(group=group).order_by("id")):
-            response_submit(
+            survey_answer_submit(
                 respondent=respondent,
                 answers={ev_id: (ratings[ev_id][i], "") for ev_id in ratings},
             )

@@ -481,7 +481,7 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
                         back_url=request.path,
                     ),
                 )
-            committee.ballot_submit(session=session, member=request.user, scores=values)
+            committee.committee_ballot_submit(session=session, member=request.user, scores=values)
             messages.success(request, "测评票已提交，谢谢！")
             return redirect("scoring:ballot", pk)
         except ValidationError as exc:
@@ -526,7 +526,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             for ev in evaluated
         }
         try:
-            surveys.response_submit(respondent=respondent, answers=answers)
+            surveys.survey_answer_submit(respondent=respondent, answers=answers)
             return render(request, "scoring/answer_done.html", {"survey": survey})
         except ValidationError as exc:
             _errors(request, exc)
@@ -595,7 +595,7 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
         return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
     ratings = {ev.id: request.POST.get(f"rating_{ev.id}", "") for ev in evaluated}
     try:
-        public_vote.ballot_submit(
+        public_vote.public_ballot_submit(
             vote=vote,
             phone=phone,
             code=request.POST.get("code", ""),

@@ -12,10 +12,10 @@ from .batches import (
 )
 from .setup import campaign_copy, campaign_create, campaign_update, register_copy_hook
 from .statements import statement_save
-from .voting import ballot_submit, runoff_open, vote_close, vote_open, vote_publish
+from .voting import runoff_open, selection_ballot_submit, vote_close, vote_open, vote_publish
 
 __all__ = [
-    "ballot_submit",
+    "selection_ballot_submit",
     "batch_slots_set",
     "batch_stage_change",
     "campaign_copy",

@@ -138,7 +138,9 @@ def _share_lock(session_pk: int) -> None:
 
 
 @transaction.atomic
-def ballot_submit(*, session: VoteSession, member: User, candidate_ids: Iterable[int]) -> None:
+def selection_ballot_submit(
+    *, session: VoteSession, member: User, candidate_ids: Iterable[int]
+) -> None:
     """Cast one ballot. An empty choice is an abstention. Returns nothing: the caller never
     needs (and must not keep) the ballot's id next to the member."""
     _share_lock(session.pk)

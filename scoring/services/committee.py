@@ -141,7 +141,7 @@ def session_close(*, session: CommitteeSession, actor) -> CommitteeSession:
     return session
 
 
-def ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
+def committee_ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
     """Record one member's ballot: `scores` maps every evaluated department id of the batch
     to a score. The participation row's unique constraint refuses a second ballot, also when
     two arrive at the same moment."""

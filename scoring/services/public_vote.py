@@ -151,7 +151,7 @@ def _check_code(*, phone_hash: str, code: str) -> PhoneCode:
     return live
 
 
-def ballot_submit(
+def public_ballot_submit(
     *, vote: PublicVote, phone: str, code: str, ratings: dict, client_ip: str
 ) -> None:
     """Verify the code and record the ballot: `ratings` maps every evaluated department id

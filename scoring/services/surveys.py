@@ -122,7 +122,7 @@ def survey_set_open(*, survey: Survey, is_open: bool, actor, reason: str = "") -
     return survey
 
 
-def response_submit(*, respondent: SurveyRespondent, answers: dict) -> None:
+def survey_answer_submit(*, respondent: SurveyRespondent, answers: dict) -> None:
     """`answers` maps every evaluated department id of the batch to (rating, comment).
     The participation row (OneToOne on the respondent) refuses a second response."""
     survey = respondent.survey

@@ -140,7 +140,9 @@ def test_a_member_who_is_not_eligible_is_rejected():
     outsider = MemberFactory(organizer=voters[0].organizer)
 
     with pytest.raises(ValidationError, match="不在本次票决的投票人名单中"):
-        services.ballot_submit(session=session, member=outsider, candidate_ids=[cands[0].pk])
+        services.selection_ballot_submit(
+            session=session, member=outsider, candidate_ids=[cands[0].pk]
+        )
 
     assert not VoteParticipation.objects.exists() and not Ballot.objects.exists()
 
@@ -172,9 +174,11 @@ def test_choices_outside_the_candidate_list_are_refused():
     _, _, _, _, other_cands = open_vote()
 
     with pytest.raises(ValidationError, match="不在候选名单中"):
-        services.ballot_submit(session=session, member=voters[0], candidate_ids=[other_cands[0].pk])
+        services.selection_ballot_submit(
+            session=session, member=voters[0], candidate_ids=[other_cands[0].pk]
+        )
     with pytest.raises(ValidationError, match="选票内容不正确"):
-        services.ballot_submit(session=session, member=voters[0], candidate_ids=["x"])
+        services.selection_ballot_submit(session=session, member=voters[0], candidate_ids=["x"])
 
     assert not VoteParticipation.objects.exists()
 
@@ -331,7 +335,7 @@ def test_two_concurrent_submissions_of_the_same_member_leave_one_ballot(monkeypa
     def submit(choice):
         try:
             start.wait(timeout=5)
-            services.ballot_submit(session=session, member=member, candidate_ids=[choice])
+            services.selection_ballot_submit(session=session, member=member, candidate_ids=[choice])
             results.append("ok")
         except ValidationError as exc:
             results.append(exc.messages[0])
@@ -367,7 +371,9 @@ def test_closing_while_a_ballot_is_in_flight_counts_it(monkeypatch):
 
     def submit():
         try:
-            services.ballot_submit(session=session, member=voters[0], candidate_ids=[cands[0].pk])
+            services.selection_ballot_submit(
+                session=session, member=voters[0], candidate_ids=[cands[0].pk]
+            )
         finally:
             connection.close()
 

@@ -25,7 +25,7 @@ def open_vote(**kwargs):
 def cast(session, voters, candidates, *ballots: str) -> None:
     """`cast(..., "AB", "", "C")`: voter 1 chooses candidates A and B, voter 2 abstains..."""
     for voter, letters in zip(voters, ballots, strict=False):
-        services.ballot_submit(
+        services.selection_ballot_submit(
             session=session,
             member=voter,
             candidate_ids=[candidates["ABCDEFGH".index(x)].pk for x in letters],

@@ -101,7 +101,13 @@ def test_liaison_posts_staff_publish_public_sees(page, browser, issue, tmp_path)
     expect(anon.get_by_text(TEXT)).to_be_visible()
     thumb = anon.locator("#updates .thumb img")
     expect(thumb).to_be_visible()
-    assert anon.evaluate("document.querySelector('#updates .thumb img').naturalWidth") > 0
+    # The image decodes after it becomes visible: wait for it (a broken image never gets a
+    # natural width, so this still fails when the thumbnail is not served).
+    anon.wait_for_function(
+        "() => { const i = document.querySelector('#updates .thumb img');"
+        " return i && i.complete && i.naturalWidth > 0; }",
+        timeout=10_000,
+    )
     expect(anon.locator(".issue-summary")).to_contain_text("80%")
     expect(anon.locator(".indicator-text").first).to_contain_text("353 / 353 所")
     screenshot(anon, "rectification-public-issue")

@@ -38,10 +38,10 @@ def scoring_campaign():
     vote_set_open(batch=batch, is_open=True, actor=staff)
     # Six members have scored already; the seventh does it in the browser below.
     session = session_open(batch=batch, actor=staff)
-    from scoring.services.committee import ballot_submit
+    from scoring.services.committee import committee_ballot_submit
 
     for score in (98, 97, 99, 100, 96, 95):
-        ballot_submit(
+        committee_ballot_submit(
             session=session,
             member=MemberFactory(organizer=campaign.organizer),
             scores={a.id: score, b.id: score - 3},

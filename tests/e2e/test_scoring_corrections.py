@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from scoring.services.committee import ballot_submit, session_close, session_open
+from scoring.services.committee import committee_ballot_submit, session_close, session_open
 from scoring.services.public_vote import vote_set_open
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from tests.conftest import login, screenshot
@@ -40,7 +40,7 @@ def published():
     vote_set_open(batch=batch, is_open=False, actor=staff)
     session = session_open(batch=batch, actor=staff)
     for member, score in zip(members, (90, 92, 94), strict=False):
-        ballot_submit(session=session, member=member, scores={ev.id: score})
+        committee_ballot_submit(session=session, member=member, scores={ev.id: score})
     session_close(session=session, actor=staff)
     sheet_publish(sheet=sheet_recompute(campaign=campaign, actor=staff), actor=staff)
     return staff, campaign, ev, members
@@ -62,7 +62,7 @@ def test_correction_goes_public_only_when_published_with_a_reason(page, publishe
 
     # The fourth member, absent at round 1, scores (the earlier three cannot score again).
     session = ev.batch.committee_sessions.get(closed_at=None)
-    ballot_submit(session=session, member=members[3], scores={ev.id: 80})
+    committee_ballot_submit(session=session, member=members[3], scores={ev.id: 80})
 
     page.get_by_role("button", name="结束测评").click()
     page.get_by_role("button", name="重新计算").click()

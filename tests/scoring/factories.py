@@ -8,12 +8,11 @@ from factory.django import DjangoModelFactory
 
 from scoring import sms
 from scoring.models import ScoringConfig
-from scoring.services.committee import ballot_submit, session_close, session_open
+from scoring.services.committee import committee_ballot_submit, session_close, session_open
 from scoring.services.config import config_update
-from scoring.services.public_vote import ballot_submit as public_ballot_submit
-from scoring.services.public_vote import code_request, vote_set_open
+from scoring.services.public_vote import code_request, public_ballot_submit, vote_set_open
 from scoring.services.research import research_score_set
-from scoring.services.surveys import respondents_add, response_submit, survey_create
+from scoring.services.surveys import respondents_add, survey_answer_submit, survey_create
 from tests.factories import (
     BatchFactory,
     CampaignFactory,
@@ -61,7 +60,9 @@ def committee_scores(batch, staff, per_member: list[dict]):
     session = session_open(batch=batch, actor=staff)
     for scores in per_member:
         member = MemberFactory(organizer=batch.campaign.organizer)
-        ballot_submit(session=session, member=member, scores={ev.id: s for ev, s in scores.items()})
+        committee_ballot_submit(
+            session=session, member=member, scores={ev.id: s for ev, s in scores.items()}
+        )
     session_close(session=session, actor=staff)
     return session
 
@@ -74,7 +75,7 @@ def survey_answers(batch, staff, group_ratings: dict[str, list[dict]]):
         for respondent, answer in zip(
             survey.respondents.filter(group=group).order_by("id"), answers, strict=True
         ):
-            response_submit(
+            survey_answer_submit(
                 respondent=respondent, answers={ev.id: (r, "") for ev, r in answer.items()}
             )
     return survey

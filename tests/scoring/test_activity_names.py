@@ -14,7 +14,7 @@ def test_activity_log_names_the_submitting_member_once(client):
     staff, campaign, batch, (ev,) = campaign_with_batch(1)
     member = MemberFactory(organizer=staff.organizer, name="周明亮")
     session = committee.session_open(batch=batch, actor=staff)
-    committee.ballot_submit(session=session, member=member, scores={ev.id: "90"})
+    committee.committee_ballot_submit(session=session, member=member, scores={ev.id: "90"})
     client.force_login(staff)
 
     page = client.get(reverse("scoring:manage", args=[campaign.slug])).content.decode()

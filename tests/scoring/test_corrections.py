@@ -10,7 +10,12 @@ from openpyxl import load_workbook
 
 from scoring.export import workbook_bytes
 from scoring.models import CommitteeSession, ScoreSheet, ScoringEvent
-from scoring.services.committee import ballot_submit, session_close, session_open, session_void
+from scoring.services.committee import (
+    committee_ballot_submit,
+    session_close,
+    session_open,
+    session_void,
+)
 from scoring.services.public_vote import vote_set_open
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from scoring.services.surveys import survey_create
@@ -31,7 +36,7 @@ def committee_round(batch, staff, members, scores, *, reason=""):
     """Open a round (roll: the members existing now), let `members` score, close it."""
     session = session_open(batch=batch, actor=staff, reason=reason)
     for member, score in zip(members, scores, strict=True):
-        ballot_submit(
+        committee_ballot_submit(
             session=session, member=member, scores={ev.id: score for ev in batch.evaluated.all()}
         )
     session_close(session=session, actor=staff)
@@ -88,7 +93,7 @@ def test_member_who_scored_in_an_earlier_round_cannot_score_again():
     session = session_open(batch=batch, actor=staff, reason="补充测评")
 
     with pytest.raises(ValidationError) as refused:
-        ballot_submit(session=session, member=members[0], scores={ev.id: 10})
+        committee_ballot_submit(session=session, member=members[0], scores={ev.id: 10})
 
     assert "此前的测评中提交过" in refused.value.messages[0]
     assert session.participations.count() == 0

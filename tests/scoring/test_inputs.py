@@ -25,9 +25,9 @@ from scoring.models import (
     SurveyResponse,
 )
 from scoring.services import public_vote as pv
-from scoring.services.committee import ballot_submit, session_close, session_open
+from scoring.services.committee import committee_ballot_submit, session_close, session_open
 from scoring.services.config import config_copy_last_year, config_update
-from scoring.services.surveys import respondents_add, response_submit, survey_create
+from scoring.services.surveys import respondents_add, survey_answer_submit, survey_create
 from scoring.sources import collect_inputs
 from tests.factories import CampaignFactory, MemberFactory
 from tests.scoring.factories import campaign_with_batch, public_ballots, research
@@ -94,10 +94,10 @@ def test_committee_double_ballot_is_refused_and_ballots_are_secret():
     staff, campaign, batch, (a, b) = campaign_with_batch(2)
     session = session_open(batch=batch, actor=staff)
     member = MemberFactory(organizer=campaign.organizer)
-    ballot_submit(session=session, member=member, scores={a.id: "95.5", b.id: 90})
+    committee_ballot_submit(session=session, member=member, scores={a.id: "95.5", b.id: 90})
 
     with pytest.raises(ValidationError, match="已提交过"):
-        ballot_submit(session=session, member=member, scores={a.id: 10, b.id: 10})
+        committee_ballot_submit(session=session, member=member, scores={a.id: 10, b.id: 10})
 
     assert CommitteeParticipation.objects.count() == 1
     assert CommitteeBallot.objects.get().member is None  # secret: no link to the member
@@ -110,7 +110,7 @@ def test_committee_double_ballot_is_refused_and_ballots_are_secret():
 def test_committee_scores_are_hidden_until_the_session_closes():
     staff, campaign, batch, (a,) = campaign_with_batch(1)
     session = session_open(batch=batch, actor=staff)
-    ballot_submit(
+    committee_ballot_submit(
         session=session, member=MemberFactory(organizer=campaign.organizer), scores={a.id: 90}
     )
 
@@ -118,7 +118,7 @@ def test_committee_scores_are_hidden_until_the_session_closes():
     session_close(session=session, actor=staff)
     assert list(collect_inputs(campaign=campaign)[0].committee) == [Decimal("90.00")]
     with pytest.raises(ValidationError, match="已经结束"):
-        ballot_submit(
+        committee_ballot_submit(
             session=session, member=MemberFactory(organizer=campaign.organizer), scores={a.id: 1}
         )
 
@@ -129,7 +129,7 @@ def test_named_committee_scoring_records_the_member():
     session = session_open(batch=batch, actor=staff)
     member = MemberFactory(organizer=campaign.organizer)
 
-    ballot_submit(session=session, member=member, scores={a.id: 90})
+    committee_ballot_submit(session=session, member=member, scores={a.id: 90})
 
     assert CommitteeBallot.objects.get().member == member
 
@@ -141,7 +141,7 @@ def test_committee_ballot_must_score_every_department(scores):
     given = {a.id: 90} if scores == "missing-one" else scores
 
     with pytest.raises(ValidationError):
-        ballot_submit(
+        committee_ballot_submit(
             session=session, member=MemberFactory(organizer=campaign.organizer), scores=given
         )
     assert CommitteeParticipation.objects.count() == 0
@@ -152,9 +152,9 @@ def test_only_members_of_the_committee_may_score():
     session = session_open(batch=batch, actor=staff)
 
     with pytest.raises(ValidationError, match="组成人员"):
-        ballot_submit(session=session, member=MemberFactory(), scores={a.id: 90})
+        committee_ballot_submit(session=session, member=MemberFactory(), scores={a.id: 90})
     with pytest.raises(ValidationError, match="组成人员"):
-        ballot_submit(session=session, member=staff, scores={a.id: 90})
+        committee_ballot_submit(session=session, member=staff, scores={a.id: 90})
 
 
 def _race(target, n=2):
@@ -188,7 +188,9 @@ def test_concurrent_committee_ballots_of_one_member_count_once():
     session = session_open(batch=batch, actor=staff)
     member = MemberFactory(organizer=campaign.organizer)
 
-    results = _race(lambda: ballot_submit(session=session, member=member, scores={a.id: 90}))
+    results = _race(
+        lambda: committee_ballot_submit(session=session, member=member, scores={a.id: 90})
+    )
 
     assert sorted(type(r).__name__ for r in results) == ["NoneType", "ValidationError"]
     assert CommitteeParticipation.objects.count() == 1
@@ -201,10 +203,10 @@ def test_survey_response_once_per_respondent_and_anonymous():
     survey = survey_create(batch=batch, title="", actor=staff)
     respondents_add(survey=survey, group="public", count=2, label="", actor=staff)
     respondent = survey.respondents.first()
-    response_submit(respondent=respondent, answers={a.id: ("satisfied", "很好")})
+    survey_answer_submit(respondent=respondent, answers={a.id: ("satisfied", "很好")})
 
     with pytest.raises(ValidationError, match="只能提交一次"):
-        response_submit(respondent=respondent, answers={a.id: ("dissatisfied", "")})
+        survey_answer_submit(respondent=respondent, answers={a.id: ("dissatisfied", "")})
 
     assert SurveyParticipation.objects.count() == 1
     response = SurveyResponse.objects.get()
@@ -222,7 +224,7 @@ def test_closed_survey_refuses_responses():
     survey_set_open(survey=survey, is_open=False, actor=staff)
 
     with pytest.raises(ValidationError, match="已结束"):
-        response_submit(respondent=survey.respondents.get(), answers={a.id: ("satisfied", "")})
+        survey_answer_submit(respondent=survey.respondents.get(), answers={a.id: ("satisfied", "")})
 
 
 # --- public vote ------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def test_public_vote_stores_only_a_hash_of_the_number(vote_setup):
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
     code = sms.outbox[-1]["code"]
 
-    pv.ballot_submit(
+    pv.public_ballot_submit(
         vote=vote, phone="139 1234 5678", code=code, ratings={a.id: "basic"}, client_ip="1.2.3.4"
     )
 
@@ -256,14 +258,14 @@ def test_public_double_vote_is_refused(vote_setup):
     staff, campaign, vote, a = vote_setup
     pv.code_request(vote=vote, phone="13912345678", client_ip="1.2.3.4")
     code = sms.outbox[-1]["code"]
-    pv.ballot_submit(
+    pv.public_ballot_submit(
         vote=vote, phone="13912345678", code=code, ratings={a.id: "satisfied"}, client_ip="1.2.3.4"
     )
 
     with pytest.raises(ValidationError, match="已经投过票"):
         pv.code_request(vote=vote, phone="13912345678", client_ip="5.6.7.8")
     with pytest.raises(ValidationError):
-        pv.ballot_submit(
+        pv.public_ballot_submit(
             vote=vote,
             phone="13912345678",
             code=code,
@@ -280,7 +282,7 @@ def test_wrong_and_expired_codes_are_refused(vote_setup):
     wrong = "000000" if code != "000000" else "111111"
 
     with pytest.raises(ValidationError, match="不正确"):
-        pv.ballot_submit(
+        pv.public_ballot_submit(
             vote=vote,
             phone="13912345678",
             code=wrong,
@@ -291,7 +293,7 @@ def test_wrong_and_expired_codes_are_refused(vote_setup):
 
     PhoneCode.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(ValidationError, match="失效"):
-        pv.ballot_submit(
+        pv.public_ballot_submit(
             vote=vote,
             phone="13912345678",
             code=code,
@@ -308,7 +310,7 @@ def test_too_many_wrong_codes_lock_the_code(vote_setup, settings):
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(settings.SMS_CODE_MAX_ATTEMPTS):
         with pytest.raises(ValidationError):
-            pv.ballot_submit(
+            pv.public_ballot_submit(
                 vote=vote,
                 phone="13912345678",
                 code=wrong,
@@ -317,7 +319,7 @@ def test_too_many_wrong_codes_lock_the_code(vote_setup, settings):
             )
 
     with pytest.raises(ValidationError, match="次数过多"):
-        pv.ballot_submit(
+        pv.public_ballot_submit(
             vote=vote,
             phone="13912345678",
             code=code,
@@ -346,7 +348,7 @@ def test_ballots_count_only_while_the_vote_is_open(vote_setup):
     pv.vote_set_open(batch=vote.batch, is_open=False, actor=staff)
 
     with pytest.raises(ValidationError, match="已结束"):
-        pv.ballot_submit(
+        pv.public_ballot_submit(
             vote=vote,
             phone="13912345678",
             code=sms.outbox[-1]["code"],
@@ -376,7 +378,7 @@ def test_anomalies_flag_bursts_and_many_numbers_per_client(vote_setup, settings)
     for n in range(3):
         phone = f"1390000000{n}"
         pv.code_request(vote=vote, phone=phone, client_ip=f"5.6.7.{n}")
-        pv.ballot_submit(
+        pv.public_ballot_submit(
             vote=vote,
             phone=phone,
             code=sms.outbox[-1]["code"],
@@ -404,7 +406,7 @@ def test_concurrent_public_ballots_of_one_number_count_once():
     code = sms.outbox[-1]["code"]
 
     results = _race(
-        lambda: pv.ballot_submit(
+        lambda: pv.public_ballot_submit(
             vote=vote,
             phone="13912345678",
             code=code,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from scoring.formulas import BELOW_QUORUM, Quorum, ScoringSettings, committee_component
 from scoring.models import CommitteeSession
 from scoring.selectors import open_sessions_for_member
-from scoring.services.committee import ballot_submit, session_close, session_open
+from scoring.services.committee import committee_ballot_submit, session_close, session_open
 from scoring.services.config import config_update
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from tests.factories import MemberFactory
@@ -61,7 +61,7 @@ def scored_campaign(*, roll: int, scored: int):
     public_ballots(batch, staff, [{evs[0]: S}])
     session = session_open(batch=batch, actor=staff)
     for member in members[:scored]:
-        ballot_submit(session=session, member=member, scores={evs[0].id: 92})
+        committee_ballot_submit(session=session, member=member, scores={evs[0].id: 92})
     session_close(session=session, actor=staff)
     return staff, campaign, batch, evs[0], members, session
 
@@ -76,7 +76,7 @@ def test_roll_is_fixed_when_the_session_opens():
     third = session_open(batch=batch, actor=staff)
     assert third.roll_size == 4
     with pytest.raises(ValidationError):
-        ballot_submit(session=session, member=latecomer, scores={ev.id: 90})
+        committee_ballot_submit(session=session, member=latecomer, scores={ev.id: 90})
 
 
 def test_member_not_on_the_roll_cannot_score():
@@ -87,7 +87,7 @@ def test_member_not_on_the_roll_cannot_score():
     latecomer = MemberFactory(organizer=campaign.organizer)
 
     with pytest.raises(ValidationError) as refused:
-        ballot_submit(session=session, member=latecomer, scores={ev.id: 90})
+        committee_ballot_submit(session=session, member=latecomer, scores={ev.id: 90})
 
     assert "应到名单" in refused.value.messages[0]
     assert session.participations.count() == 0

@@ -291,9 +291,9 @@ def test_staff_add_link_respondents_and_see_the_rate(client):
 def test_live_turnout_shows_counts_never_scores(client):
     staff, campaign, batch, (a,) = campaign_with_batch(1)
     session = session_open(batch=batch, actor=staff)
-    from scoring.services.committee import ballot_submit
+    from scoring.services.committee import committee_ballot_submit
 
-    ballot_submit(
+    committee_ballot_submit(
         session=session, member=MemberFactory(organizer=campaign.organizer), scores={a.id: "87.65"}
     )
     client.force_login(staff)
@@ -315,9 +315,9 @@ def test_live_survey_rates_fragment(client):
     staff, campaign, batch, (a,) = campaign_with_batch(1)
     survey = survey_create(batch=batch, title="评价", actor=staff)
     respondents_add(survey=survey, group="public", count=2, label="", actor=staff)
-    from scoring.services.surveys import response_submit
+    from scoring.services.surveys import survey_answer_submit
 
-    response_submit(respondent=survey.respondents.first(), answers={a.id: ("satisfied", "")})
+    survey_answer_submit(respondent=survey.respondents.first(), answers={a.id: ("satisfied", "")})
     client.force_login(staff)
 
     fragment = client.get(

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from scoring.export import workbook_bytes
 from scoring.formulas import ScoringSettings, committee_component
-from scoring.services.committee import ballot_submit, session_close, session_open
+from scoring.services.committee import committee_ballot_submit, session_close, session_open
 from scoring.services.config import config_update
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from tests.factories import MemberFactory
@@ -36,7 +36,7 @@ def campaign_scoring(*, research_score, committee, rating="satisfied"):
     public_ballots(batch, staff, [{ev: D}])  # every public ballot dissatisfied: 0.00
     session = session_open(batch=batch, actor=staff)
     for member, score in zip(members, committee, strict=True):
-        ballot_submit(session=session, member=member, scores={ev.id: score})
+        committee_ballot_submit(session=session, member=member, scores={ev.id: score})
     session_close(session=session, actor=staff)
     sheet = sheet_publish(sheet=sheet_recompute(campaign=campaign, actor=staff), actor=staff)
     return staff, campaign, ev, sheet

@@ -74,7 +74,7 @@ def selection_case() -> Case:
     subsets = [c for k in (1, 2, 3) for c in itertools.combinations(cands, k)][:N]
     truth = {}
     for voter, chosen in zip(voters, subsets, strict=True):
-        campaign_services.ballot_submit(
+        campaign_services.selection_ballot_submit(
             session=session, member=voter, candidate_ids=[c.pk for c in chosen]
         )
         truth[voter.pk] = frozenset(c.pk for c in chosen)
@@ -110,7 +110,7 @@ def committee_case() -> Case:
     for n in range(N):
         member = MemberFactory(organizer=staff.organizer)
         scores = {evaluated[0].id: 50 + n, evaluated[1].id: 90 - n}
-        committee.ballot_submit(session=session, member=member, scores=scores)
+        committee.committee_ballot_submit(session=session, member=member, scores=scores)
         truth[member.pk] = frozenset((ev, int(s)) for ev, s in scores.items())
 
     def signature():
@@ -143,7 +143,7 @@ def survey_case() -> Case:
     truth = {}
     for respondent, combo in zip(survey.respondents.order_by("id"), combos, strict=True):
         answers = {ev.id: (r, "") for ev, r in zip(evaluated, combo, strict=True)}
-        surveys.response_submit(respondent=respondent, answers=answers)
+        surveys.survey_answer_submit(respondent=respondent, answers=answers)
         truth[respondent.pk] = frozenset((ev, r) for ev, (r, _) in answers.items())
 
     def signature():
@@ -178,7 +178,7 @@ def public_case() -> Case:
             phone, ip = str(13800000000 + n), f"10.0.{n}.1"
             ratings = {ev.id: r for ev, r in zip(evaluated, combo, strict=True)}
             public_vote.code_request(vote=vote, phone=phone, client_ip=ip)
-            public_vote.ballot_submit(
+            public_vote.public_ballot_submit(
                 vote=vote, phone=phone, code=sms.outbox[-1]["code"], ratings=ratings, client_ip=ip
             )
             voter = PublicVoter.objects.get(voter_hash=public_vote.voter_hash(phone))
@@ -423,7 +423,7 @@ def test_a_response_after_the_survey_closed_is_refused_and_nothing_is_written():
     surveys.respondents_add(survey=survey, group="public", count=1, label="", actor=case.staff)
     late = survey.respondents.order_by("-id").first()
     with pytest.raises(ValidationError):
-        surveys.response_submit(
+        surveys.survey_answer_submit(
             respondent=late, answers=dict.fromkeys(_evaluated(survey), ("satisfied", ""))
         )
     assert SurveyResponse.objects.count() == N == SurveyParticipation.objects.count()
@@ -475,7 +475,7 @@ def test_a_survey_response_in_flight_during_the_close_is_rewritten_with_the_othe
     survey = surveys.survey_create(batch=batch, title="", actor=staff)
     surveys.respondents_add(survey=survey, group="public", count=2, label="", actor=staff)
     first, second = survey.respondents.order_by("id")
-    surveys.response_submit(respondent=first, answers={ev.id: ("satisfied", "")})
+    surveys.survey_answer_submit(respondent=first, answers={ev.id: ("satisfied", "")})
     writing = threading.Event()
     original = SurveyResponse.objects.create
 
@@ -488,7 +488,7 @@ def test_a_survey_response_in_flight_during_the_close_is_rewritten_with_the_othe
 
     def respond():
         try:
-            surveys.response_submit(respondent=second, answers={ev.id: ("basic", "")})
+            surveys.survey_answer_submit(respondent=second, answers={ev.id: ("basic", "")})
         finally:
             connection.close()
 
