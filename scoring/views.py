@@ -127,19 +127,80 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _staff_act(request: HttpRequest, *, action: str, payload: dict, review: Review, check=None):
+    """The review page of an irreversible staff act, or None once it is confirmed. `check`
+    (the service's own read-only precondition) runs first, so an act the service would
+    refuse (a missing reason) is refused before the review, not after the confirmation."""
+    if check is not None:
+        try:
+            check()
+        except ValidationError as exc:
+            _errors(request, exc)
+            return redirect(review.back_url)
+    if confirmed(request, action=action, payload=payload):
+        return None
+    return review_response(request, action=action, payload=payload, review=review)
+
+
+def _reason_row(reason: str) -> list[tuple[str, str]]:
+    return [("理由", reason)] if reason else []
+
+
 @require_POST
 @role_required(*STAFF)
 def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     batch = _batch(campaign, number)
+    opening = request.POST.get("action") == "open"
+    reason = request.POST.get("reason", "").strip()
+    session = None
+    if not opening:
+        session = get_object_or_404(CommitteeSession, batch=batch, closed_at__isnull=True)
+    payload = {"batch": batch.pk, "open": opening, "reason": reason}
+    if session is not None:
+        turnout = committee.session_turnout(session=session)
+        payload["session"] = session.pk
+        review = Review(
+            title=f"结束{batch.name}电子表决测评",
+            lead="结束后委员不能再评分，本轮评分计入测评结果；结束不能撤回。",
+            rows=[("已评分", f"{turnout['submitted']} / {turnout['members']} 人")],
+            fields=[("action", "close")],
+            confirm_label="确认结束测评",
+            back_url=_manage(slug),
+            back_label="返回，不执行",
+        )
+    else:
+        review = Review(
+            title=f"开始{batch.name}电子表决测评",
+            lead="开始时确定本轮的委员名单（法定人数以此计算）；评分提交后不能修改。",
+            rows=_reason_row(reason),
+            warnings=(
+                ["评议结果已公布：再次测评是一次更正，新版本须另行发布并说明理由。"]
+                if campaign.score_sheets.filter(published_at__isnull=False).exists()
+                else []
+            ),
+            fields=[("action", "open"), ("reason", reason)],
+            confirm_label="确认开始测评",
+            back_url=_manage(slug),
+            back_label="返回，不执行",
+        )
+    pending = _staff_act(
+        request,
+        action="scoring.session",
+        payload=payload,
+        review=review,
+        check=(lambda: committee.session_open_check(batch=batch, reason=reason))
+        if opening
+        else None,
+    )
+    if pending is not None:
+        return pending
     try:
-        if request.POST.get("action") == "open":
-            committee.session_open(
-                batch=batch, actor=request.user, reason=request.POST.get("reason", "")
-            )
+        if opening:
+            committee.session_open(batch=batch, actor=request.user, reason=reason)
             messages.success(request, f"{batch.name}电子表决测评已开始")
         else:
-            session = get_object_or_404(CommitteeSession, batch=batch, closed_at__isnull=True)
+            assert session is not None
             committee.session_close(session=session, actor=request.user)
             messages.success(request, f"{batch.name}电子表决测评已结束")
     except ValidationError as exc:
@@ -152,10 +213,28 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
 def session_void(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     session = get_object_or_404(CommitteeSession, pk=pk, batch__campaign=campaign)
+    reason = request.POST.get("reason", "").strip()
+    payload = {"session": session.pk, "reason": reason}
+    review = Review(
+        title=f"作废{session.batch.name}该轮电子表决测评",
+        lead="作废后本轮的评分不再计入测评结果（选票保留，不能恢复计入）；作废不能撤回。",
+        rows=_reason_row(reason),
+        fields=[("reason", reason)],
+        confirm_label="确认作废本轮",
+        back_url=_manage(slug),
+        back_label="返回，不执行",
+    )
+    pending = _staff_act(
+        request,
+        action="scoring.session-void",
+        payload=payload,
+        review=review,
+        check=lambda: committee.session_void_check(reason=reason),
+    )
+    if pending is not None:
+        return pending
     try:
-        committee.session_void(
-            session=session, reason=request.POST.get("reason", ""), actor=request.user
-        )
+        committee.session_void(session=session, reason=reason, actor=request.user)
         messages.success(request, f"{session.batch.name}该轮电子表决测评已作废")
     except ValidationError as exc:
         _errors(request, exc)
@@ -200,10 +279,32 @@ def vote_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     batch = _batch(campaign, number)
     is_open = request.POST.get("action") == "open"
+    reason = request.POST.get("reason", "").strip()
+    payload = {"batch": batch.pk, "open": is_open, "reason": reason}
+    review = Review(
+        title=f"{'开始' if is_open else '结束'}{batch.name}网上社会投票",
+        lead=(
+            "开始后公众可以凭手机验证码投票，每人一票，投出后不能修改。"
+            if is_open
+            else "结束后不能再投票；选票随即打乱重写，与投票人再无关联。结束不能撤回。"
+        ),
+        rows=_reason_row(reason),
+        fields=[("action", "open" if is_open else "close"), ("reason", reason)],
+        confirm_label=f"确认{'开始' if is_open else '结束'}投票",
+        back_url=_manage(slug),
+        back_label="返回，不执行",
+    )
+    pending = _staff_act(
+        request,
+        action="scoring.public-vote",
+        payload=payload,
+        review=review,
+        check=lambda: public_vote.vote_open_check(batch=batch, is_open=is_open, reason=reason),
+    )
+    if pending is not None:
+        return pending
     try:
-        public_vote.vote_set_open(
-            batch=batch, is_open=is_open, actor=request.user, reason=request.POST.get("reason", "")
-        )
+        public_vote.vote_set_open(batch=batch, is_open=is_open, actor=request.user, reason=reason)
         messages.success(request, f"{batch.name}网上社会投票已{'开始' if is_open else '结束'}")
     except ValidationError as exc:
         _errors(request, exc)
@@ -216,10 +317,30 @@ def vote_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     vote = get_object_or_404(PublicVote, batch=_batch(campaign, number))
     if request.method == "POST":
         voter = get_object_or_404(PublicVoter, vote=vote, pk=request.POST.get("voter"))
+        reason = request.POST.get("reason", "").strip()
+        pending = _staff_act(
+            request,
+            check=lambda: public_vote.voter_void_check(reason=reason),
+            action="scoring.voter-void",
+            payload={"voter": str(voter.pk), "reason": reason},
+            review=Review(
+                title="作废一张网上投票选票",
+                lead="作废后这张选票不再计入网上社会投票得分；作废不能撤回。",
+                rows=[
+                    ("投票时间", f"{timezone.localtime(voter.voted_at):%Y-%m-%d %H:%M}"),
+                    ("网络", voter.client_network),
+                    *_reason_row(reason),
+                ],
+                fields=[("voter", str(voter.pk)), ("reason", reason)],
+                confirm_label="确认作废",
+                back_url=reverse("scoring:vote", args=[slug, number]),
+                back_label="返回，不执行",
+            ),
+        )
+        if pending is not None:
+            return pending
         try:
-            public_vote.voter_void(
-                voter=voter, reason=request.POST.get("reason", ""), actor=request.user
-            )
+            public_vote.voter_void(voter=voter, reason=reason, actor=request.user)
             messages.success(request, "已作废该选票")
         except ValidationError as exc:
             _errors(request, exc)

@@ -21,7 +21,7 @@ from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..models import CommitteeBallot, CommitteeParticipation, CommitteeScore, CommitteeSession
 from .config import config_get
-from .corrections import correction_start
+from .corrections import correction_reason_check, correction_start
 from .history import event_record
 from .recompute import recompute_soon
 from .research import parse_score
@@ -33,6 +33,20 @@ def counted_sessions(*, batch: Batch):
 
 
 @transaction.atomic
+def session_reopen_act(batch: Batch) -> str:
+    return f"{batch.name}再次开始电子表决测评"
+
+
+def session_open_check(*, batch: Batch, reason: str) -> None:
+    """What session_open would refuse before writing anything (its review page asks first)."""
+    correction_reason_check(campaign=batch.campaign, act=session_reopen_act(batch), reason=reason)
+
+
+def session_void_check(*, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError("请填写作废理由")
+
+
 def session_open(*, batch: Batch, actor, reason: str = "") -> CommitteeSession:
     """Open a round; the roll is the organizer's active members now. After publication this
     starts a correction and needs a reason; earlier rounds' ballots stay in."""
@@ -41,7 +55,7 @@ def session_open(*, batch: Batch, actor, reason: str = "") -> CommitteeSession:
     reason = correction_start(
         campaign=batch.campaign,
         actor=actor,
-        act=f"{batch.name}再次开始电子表决测评",
+        act=session_reopen_act(batch),
         reason=reason,
     )
     members = list(
@@ -82,8 +96,7 @@ def session_void(*, session: CommitteeSession, reason: str, actor) -> CommitteeS
     """Take a closed round's ballots out of the scores, for a written reason (a named act:
     the only way ballots leave the inputs). The ballots themselves are kept."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("请填写作废理由")
+    session_void_check(reason=reason)
     session = (
         CommitteeSession.objects.select_for_update()
         .select_related("batch__campaign")

@@ -17,14 +17,20 @@ def is_published(*, campaign: Campaign) -> bool:
     return campaign.score_sheets.filter(published_at__isnull=False).exists()
 
 
+def correction_reason_check(*, campaign: Campaign, act: str, reason: str) -> None:
+    """Refuse an act that re-opens an input after publication without a reason (read-only:
+    views call it before they show the act's review page)."""
+    if not (reason or "").strip() and is_published(campaign=campaign):
+        raise ValidationError(f"评议结果已公布，{act}属于更正，请填写更正理由")
+
+
 def correction_start(*, campaign: Campaign, actor, act: str, reason: str) -> str:
     """The cleaned reason of an act that re-opens an input. Before publication the reason is
     optional and nothing is logged here; after it, an empty reason refuses the act."""
     reason = (reason or "").strip()
+    correction_reason_check(campaign=campaign, act=act, reason=reason)
     if not is_published(campaign=campaign):
         return reason
-    if not reason:
-        raise ValidationError(f"评议结果已公布，{act}属于更正，请填写更正理由")
     event_record(
         campaign=campaign,
         actor=actor,

@@ -28,7 +28,7 @@ from core.unlinking import ballots_rewrite, vacuum_on_commit
 from ..formulas import Rating
 from ..models import PhoneCode, PublicBallot, PublicRating, PublicVote, PublicVoter
 from ..sms import get_backend
-from .corrections import correction_start
+from .corrections import correction_reason_check, correction_start
 from .history import event_record
 from .recompute import recompute_soon
 
@@ -79,7 +79,7 @@ def vote_set_open(*, batch: Batch, is_open: bool, actor, reason: str = "") -> Pu
         correction_start(
             campaign=batch.campaign,
             actor=actor,
-            act=f"重新开启{batch.name}网上社会投票",
+            act=vote_reopen_act(batch),
             reason=reason,
         )
     vote.is_open = is_open
@@ -192,11 +192,26 @@ def public_ballot_submit(
 
 
 @transaction.atomic
+def vote_reopen_act(batch: Batch) -> str:
+    return f"重新开启{batch.name}网上社会投票"
+
+
+def vote_open_check(*, batch: Batch, is_open: bool, reason: str) -> None:
+    """What vote_set_open would refuse before writing anything (its review page asks first)."""
+    vote = PublicVote.objects.filter(batch=batch).first()
+    if is_open and not (vote and vote.is_open):
+        correction_reason_check(campaign=batch.campaign, act=vote_reopen_act(batch), reason=reason)
+
+
+def voter_void_check(*, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError("请填写作废原因")
+
+
 def voter_void(*, voter: PublicVoter, reason: str, actor) -> None:
     """Void a participation and, through its seal, exactly its ballot; logged with reason."""
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError("请填写作废原因")
+    voter_void_check(reason=reason)
     voter = PublicVoter.objects.select_for_update().get(pk=voter.pk)
     if voter.voided_at is not None:
         raise ValidationError("该选票已作废")

@@ -58,6 +58,10 @@ def test_correction_goes_public_only_when_published_with_a_reason(page, publishe
     batch_card.get_by_label("更正理由（必填）").first.fill(REASON)
     screenshot(page, "corrections-reopen")
     batch_card.get_by_role("button", name="再次开始电子表决测评").click()
+    review = page.locator("[data-confirm-review]")
+    expect(review).to_contain_text(REASON)
+    expect(review).to_contain_text("再次测评是一次更正")
+    page.get_by_role("button", name="确认开始测评").click()
     expect(page.get_by_text("第一批电子表决测评已开始")).to_be_visible()
 
     # The fourth member, absent at round 1, scores (the earlier three cannot score again).
@@ -65,6 +69,7 @@ def test_correction_goes_public_only_when_published_with_a_reason(page, publishe
     committee_ballot_submit(session=session, member=members[3], scores={ev.id: 80})
 
     page.get_by_role("button", name="结束测评").click()
+    page.get_by_role("button", name="确认结束测评").click()
     page.get_by_role("button", name="重新计算").click()
     expect(page.get_by_role("heading", name="成绩表第 2 版")).to_be_visible()
 

@@ -19,6 +19,7 @@ from scoring.services.committee import (
 from scoring.services.public_vote import vote_set_open
 from scoring.services.sheets import sheet_publish, sheet_recompute
 from scoring.services.surveys import survey_create
+from tests.confirming import post_confirmed
 from tests.factories import MemberFactory
 from tests.scoring.factories import (
     campaign_with_batch,
@@ -172,7 +173,10 @@ def test_staff_reopen_form_refuses_an_empty_reason(client):
 
     assert "请填写更正理由" in page.content.decode()
     assert CommitteeSession.objects.filter(batch=batch).count() == 1
-    client.post(url, {"action": "open", "reason": "补充测评"})
+    review = client.post(url, {"action": "open", "reason": "补充测评"})
+    assert "确认开始测评" in review.content.decode() and "补充测评" in review.content.decode()
+    assert CommitteeSession.objects.filter(batch=batch).count() == 1  # nothing until confirmed
+    post_confirmed(client, url, {"action": "open", "reason": "补充测评"})
     assert CommitteeSession.objects.get(batch=batch, closed_at=None).reason == "补充测评"
 
 
@@ -278,6 +282,9 @@ def test_staff_void_a_round_through_the_manage_page(client):
     assert "请填写作废理由" in refused.content.decode() and session.voided_at is None
 
     client.post(url, {"reason": "测评器故障"})
+    session.refresh_from_db()
+    assert session.voided_at is None  # the review page first: nothing until confirmed
+    post_confirmed(client, url, {"reason": "测评器故障"})
     session.refresh_from_db()
     assert session.voided_at is not None and session.void_reason == "测评器故障"
     assert ScoringEvent.objects.filter(action="committee.void").exists()

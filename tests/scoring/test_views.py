@@ -267,7 +267,11 @@ def test_staff_see_vote_totals_and_void_a_ballot_with_a_reason(client):
     client.force_login(staff)
     url = reverse("scoring:vote", args=[campaign.slug, 1])
 
+    refused = client.post(url, {"voter": voter.pk, "reason": ""}, follow=True)
+    assert "请填写作废原因" in refused.content.decode()
     client.post(url, {"voter": voter.pk, "reason": "同一网络一分钟内 40 票"})
+    assert not PublicBallot.objects.filter(voided=True).exists()  # reviewed, not confirmed
+    post_confirmed(client, url, {"voter": voter.pk, "reason": "同一网络一分钟内 40 票"})
     page = client.get(url).content.decode()
 
     assert PublicBallot.objects.filter(voided=True).count() == 1
@@ -325,3 +329,34 @@ def test_live_survey_rates_fragment(client):
     ).content.decode()
 
     assert "社会公众" in fragment and "50%" in fragment
+
+
+def test_staff_scoring_acts_change_nothing_until_confirmed(client):
+    """Issue 14: opening and closing electronic scoring and the public vote go through a
+    review page; the first POST writes nothing."""
+    from scoring.models import CommitteeSession, PublicVote
+
+    staff, campaign, batch, _ = campaign_with_batch(1)
+    client.force_login(staff)
+    session_url = reverse("scoring:session-toggle", args=[campaign.slug, batch.number])
+    vote_url = reverse("scoring:vote-toggle", args=[campaign.slug, batch.number])
+
+    review = client.post(session_url, {"action": "open"})
+    assert review.status_code == 200 and "确认开始测评" in review.content.decode()
+    assert not CommitteeSession.objects.filter(batch=batch).exists()
+    post_confirmed(client, session_url, {"action": "open"})
+    session = CommitteeSession.objects.get(batch=batch)
+    assert session.closed_at is None
+
+    assert "确认结束测评" in client.post(session_url, {"action": "close"}).content.decode()
+    session.refresh_from_db()
+    assert session.closed_at is None
+    post_confirmed(client, session_url, {"action": "close"})
+    session.refresh_from_db()
+    assert session.closed_at is not None
+
+    vote_open_before = PublicVote.objects.filter(batch=batch, is_open=True).exists()
+    assert "确认开始投票" in client.post(vote_url, {"action": "open"}).content.decode()
+    assert PublicVote.objects.filter(batch=batch, is_open=True).exists() == vote_open_before
+    post_confirmed(client, vote_url, {"action": "open"})
+    assert PublicVote.objects.get(batch=batch).is_open
