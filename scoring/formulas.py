@@ -1013,19 +1013,23 @@ class DepartmentScore:
         return lines
 
 
+def hotline_component_of(counts: HotlineCounts, settings: ScoringSettings) -> HotlineResult:
+    """The hotline component of one department's counts (as hotline's selectors give them)."""
+    return hotline_component(
+        counts.satisfied,
+        counts.basic,
+        counts.dissatisfied,
+        counts.n_window,
+        counts.n_baseline,
+        settings,
+    )
+
+
 def department_score(inputs: DepartmentInputs, settings: ScoringSettings) -> DepartmentScore:
     """All five components and the composite of one department (rank left unset)."""
     _require_valid(settings)
-    hotline_counts = inputs.hotline
     research = research_component(inputs.research)
-    hotline = hotline_component(
-        hotline_counts.satisfied,
-        hotline_counts.basic,
-        hotline_counts.dissatisfied,
-        hotline_counts.n_window,
-        hotline_counts.n_baseline,
-        settings,
-    )
+    hotline = hotline_component_of(inputs.hotline, settings)
     survey = survey_component(inputs.survey, settings)
     public_vote = public_vote_component(inputs.public_vote, settings)
     committee = committee_component(inputs.committee, settings, roll=inputs.committee_roll)

@@ -17,7 +17,7 @@ from django.db.models import (
 from campaigns.models import Campaign, EvaluatedDepartment
 from hotline.selectors import campaign_comparison, hotline_counts
 
-from .formulas import Component, HotlineResult, SurveyGroup, hotline_component
+from .formulas import Component, HotlineResult, SurveyGroup, hotline_component_of
 from .models import (
     CommitteeSession,
     PublicVote,
@@ -243,11 +243,8 @@ def hotline_component_for(
     """The hotline component of scoring.md for one department, with the campaign's own
     settings, over the campaign's evaluation window unless another is given."""
     start, end = start or campaign.evaluation_start, end or campaign.evaluation_end
-    c = hotline_counts(department_ids=[department_id], start=start, end=end)[department_id]
-    settings = settings_of(config_get(campaign=campaign))
-    return hotline_component(
-        c.satisfied, c.basic, c.dissatisfied, c.n_window, c.n_baseline, settings
-    )
+    counts = hotline_counts(department_ids=[department_id], start=start, end=end)
+    return hotline_component_of(counts[department_id], settings_of(config_get(campaign=campaign)))
 
 
 def hotline_comparison(*, campaign: Campaign) -> list[dict]:
@@ -265,9 +262,6 @@ def hotline_comparison(*, campaign: Campaign) -> list[dict]:
     )
     settings = settings_of(config_get(campaign=campaign))
     for row in rows:
-        c = row["counts"]
-        result = hotline_component(
-            c.satisfied, c.basic, c.dissatisfied, c.n_window, c.n_baseline, settings
-        )
+        result = hotline_component_of(row["counts"], settings)
         row["score"], row["low_sample"] = result.score, result.low_sample
     return rows

@@ -35,6 +35,7 @@ from .services.config import (
     config_get,
     config_update,
 )
+from .services.corrections import is_published
 
 STAFF = WORKSPACE_ROLES["staff"]
 RATINGS = [(r.value, r.label) for r in Rating]
@@ -127,19 +128,20 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _staff_act(request: HttpRequest, *, action: str, payload: dict, review: Review, check=None):
+def _staff_act(request: HttpRequest, *, action: str, payload: dict, review, back: str, check=None):
     """The review page of an irreversible staff act, or None once it is confirmed. `check`
     (the service's own read-only precondition) runs first, so an act the service would
-    refuse (a missing reason) is refused before the review, not after the confirmation."""
+    refuse (a missing reason) is refused before the review, not after the confirmation.
+    `review` builds the page's Review only when it is shown."""
     if check is not None:
         try:
             check()
         except ValidationError as exc:
             _errors(request, exc)
-            return redirect(review.back_url)
+            return redirect(back)
     if confirmed(request, action=action, payload=payload):
         return None
-    return review_response(request, action=action, payload=payload, review=review)
+    return review_response(request, action=action, payload=payload, review=review())
 
 
 def _reason_row(reason: str) -> list[tuple[str, str]]:
@@ -158,25 +160,27 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
         session = get_object_or_404(CommitteeSession, batch=batch, closed_at__isnull=True)
     payload = {"batch": batch.pk, "open": opening, "reason": reason}
     if session is not None:
-        turnout = committee.session_turnout(session=session)
         payload["session"] = session.pk
-        review = Review(
-            title=f"结束{batch.name}电子表决测评",
-            lead="结束后委员不能再评分，本轮评分计入测评结果；结束不能撤回。",
-            rows=[("已评分", f"{turnout['submitted']} / {turnout['members']} 人")],
-            fields=[("action", "close")],
-            confirm_label="确认结束测评",
-            back_url=_manage(slug),
-            back_label="返回，不执行",
-        )
-    else:
-        review = Review(
+
+    def review() -> Review:
+        if session is not None:
+            turnout = committee.session_turnout(session=session)
+            return Review(
+                title=f"结束{batch.name}电子表决测评",
+                lead="结束后委员不能再评分，本轮评分计入测评结果；结束不能撤回。",
+                rows=[("已评分", f"{turnout['submitted']} / {turnout['members']} 人")],
+                fields=[("action", "close")],
+                confirm_label="确认结束测评",
+                back_url=_manage(slug),
+                back_label="返回，不执行",
+            )
+        return Review(
             title=f"开始{batch.name}电子表决测评",
             lead="开始时确定本轮的委员名单（法定人数以此计算）；评分提交后不能修改。",
             rows=_reason_row(reason),
             warnings=(
                 ["评议结果已公布：再次测评是一次更正，新版本须另行发布并说明理由。"]
-                if campaign.score_sheets.filter(published_at__isnull=False).exists()
+                if is_published(campaign=campaign)
                 else []
             ),
             fields=[("action", "open"), ("reason", reason)],
@@ -184,11 +188,13 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
             back_url=_manage(slug),
             back_label="返回，不执行",
         )
+
     pending = _staff_act(
         request,
         action="scoring.session",
         payload=payload,
         review=review,
+        back=_manage(slug),
         check=(lambda: committee.session_open_check(batch=batch, reason=reason))
         if opening
         else None,
@@ -215,20 +221,24 @@ def session_void(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_object_or_404(CommitteeSession, pk=pk, batch__campaign=campaign)
     reason = request.POST.get("reason", "").strip()
     payload = {"session": session.pk, "reason": reason}
-    review = Review(
-        title=f"作废{session.batch.name}该轮电子表决测评",
-        lead="作废后本轮的评分不再计入测评结果（选票保留，不能恢复计入）；作废不能撤回。",
-        rows=_reason_row(reason),
-        fields=[("reason", reason)],
-        confirm_label="确认作废本轮",
-        back_url=_manage(slug),
-        back_label="返回，不执行",
-    )
+
+    def review() -> Review:
+        return Review(
+            title=f"作废{session.batch.name}该轮电子表决测评",
+            lead="作废后本轮的评分不再计入测评结果（选票保留，不能恢复计入）；作废不能撤回。",
+            rows=_reason_row(reason),
+            fields=[("reason", reason)],
+            confirm_label="确认作废本轮",
+            back_url=_manage(slug),
+            back_label="返回，不执行",
+        )
+
     pending = _staff_act(
         request,
         action="scoring.session-void",
         payload=payload,
         review=review,
+        back=_manage(slug),
         check=lambda: committee.session_void_check(reason=reason),
     )
     if pending is not None:
@@ -281,24 +291,28 @@ def vote_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     is_open = request.POST.get("action") == "open"
     reason = request.POST.get("reason", "").strip()
     payload = {"batch": batch.pk, "open": is_open, "reason": reason}
-    review = Review(
-        title=f"{'开始' if is_open else '结束'}{batch.name}网上社会投票",
-        lead=(
-            "开始后公众可以凭手机验证码投票，每人一票，投出后不能修改。"
-            if is_open
-            else "结束后不能再投票；选票随即打乱重写，与投票人再无关联。结束不能撤回。"
-        ),
-        rows=_reason_row(reason),
-        fields=[("action", "open" if is_open else "close"), ("reason", reason)],
-        confirm_label=f"确认{'开始' if is_open else '结束'}投票",
-        back_url=_manage(slug),
-        back_label="返回，不执行",
-    )
+
+    def review() -> Review:
+        return Review(
+            title=f"{'开始' if is_open else '结束'}{batch.name}网上社会投票",
+            lead=(
+                "开始后公众可以凭手机验证码投票，每人一票，投出后不能修改。"
+                if is_open
+                else "结束后不能再投票；选票随即打乱重写，与投票人再无关联。结束不能撤回。"
+            ),
+            rows=_reason_row(reason),
+            fields=[("action", "open" if is_open else "close"), ("reason", reason)],
+            confirm_label=f"确认{'开始' if is_open else '结束'}投票",
+            back_url=_manage(slug),
+            back_label="返回，不执行",
+        )
+
     pending = _staff_act(
         request,
         action="scoring.public-vote",
         payload=payload,
         review=review,
+        back=_manage(slug),
         check=lambda: public_vote.vote_open_check(batch=batch, is_open=is_open, reason=reason),
     )
     if pending is not None:
@@ -323,7 +337,8 @@ def vote_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             check=lambda: public_vote.voter_void_check(reason=reason),
             action="scoring.voter-void",
             payload={"voter": str(voter.pk), "reason": reason},
-            review=Review(
+            back=reverse("scoring:vote", args=[slug, number]),
+            review=lambda: Review(
                 title="作废一张网上投票选票",
                 lead="作废后这张选票不再计入网上社会投票得分；作废不能撤回。",
                 rows=[
