@@ -14,9 +14,13 @@ CSV has no cell types: there the only defence is a visible apostrophe in front
 
 from __future__ import annotations
 
+import datetime
 import io
-from collections.abc import Iterable, Sequence
+import itertools
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,6 +31,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL_COLOR = "FBEAE8"
 # Columns at least this wide wrap their text and align it to the top.
 WRAP_WIDTH = 40
+# Number formats, by meaning (Excel codes; LibreOffice reads them the same way).
+SCORE = "0.00"
+PERCENT = "0.0%"
+INTEGER = "0"
+DATE = "yyyy-mm-dd"
+DATETIME = "yyyy-mm-dd hh:mm"
+# Width (in Excel character units) a sheet may take before it prints landscape: an A4
+# portrait page holds about 90 units of 11-point text between its margins.
+PORTRAIT_WIDTH = 90
+# Auto-fitted columns never go wider than this; longer text wraps.
+MAX_FIT_WIDTH = 60
+# How many rows auto-fitting looks at before streaming the rest.
+FIT_SAMPLE_ROWS = 500
 
 
 def safe_text(value: Any) -> str:
@@ -66,20 +83,130 @@ def workbook_save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+# ------------------------------------------------------------------------------ printing
+@dataclass(frozen=True)
+class PrintInfo:
+    """What every printed page of a workbook names: the campaign in the header, the version
+    and frozen (published) date in the footer, beside "第 &P 页 共 &N 页"."""
+
+    campaign: str = ""
+    version: str = ""  # "第 2 版", "草稿（未发布）", "导出 2021-12-30 10:02"
+    frozen: str = ""  # "定稿 2021-12-30"; empty when nothing is frozen
+
+
+def _hf_text(text: str) -> str:
+    """Header/footer text: & starts a code there, so a literal one is doubled."""
+    return text.replace("&", "&&")
+
+
+def display_width(value: Any, number_format: str | None = None) -> int:
+    """How many character cells `value` takes when shown: CJK characters count two. The
+    widest line counts for text with line breaks."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        text = "TRUE"
+    elif isinstance(value, float | Decimal | int):
+        if number_format == PERCENT:
+            text = f"{float(value) * 100:.1f}%"
+        elif number_format == SCORE:
+            text = f"{float(value):,.2f}"
+        else:
+            text = f"{value:,}" if isinstance(value, int) else f"{float(value):,.2f}"
+    elif isinstance(value, datetime.datetime):
+        text = "2021-01-01 00:00"
+    elif isinstance(value, datetime.date):
+        text = "2021-01-01"
+    else:
+        text = str(value)
+    return max(
+        sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        for line in text.splitlines() or [""]
+    )
+
+
+def fitted_widths(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    formats: Mapping[int, str] | None = None,
+    given: Sequence[int] = (),
+) -> list[int]:
+    """Column widths that fit the header and the values (no "###"), capped at MAX_FIT_WIDTH;
+    a width in `given` wins for its column."""
+    formats = formats or {}
+    widths = [display_width(title) for title in headers]
+    for values in rows:
+        for index, value in enumerate(values):
+            width = display_width(value, formats.get(index))
+            if index >= len(widths):
+                widths.append(width)
+            elif width > widths[index]:
+                widths[index] = width
+    fitted = [min(max(width + 2, 6), MAX_FIT_WIDTH) for width in widths]
+    for index, width in enumerate(given):
+        if index < len(fitted):
+            fitted[index] = width
+    return fitted
+
+
+def print_setup(
+    sheet: Any,
+    info: PrintInfo | None,
+    widths: Sequence[float] = (),
+    *,
+    title_rows: str | None = "1:1",
+    landscape: bool | None = None,
+) -> None:
+    """Page setup for `sheet` (normal or write-only, before its rows are written): A4, fitted
+    to the page width, landscape when `widths` add up to more than a portrait page holds (or
+    as `landscape` says), `title_rows` repeated on every page, header "campaign · sheet",
+    footer "version · frozen" and "第 &P 页 共 &N 页"."""
+    if landscape is None:
+        landscape = sum(widths) > PORTRAIT_WIDTH
+    setup = sheet.page_setup
+    setup.paperSize = 9  # A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    margins = sheet.page_margins
+    margins.left = margins.right = 0.5
+    margins.top = margins.bottom = 0.75
+    margins.header = margins.footer = 0.3
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    info = info or PrintInfo()
+    head = " · ".join(part for part in (info.campaign, sheet.title) if part)
+    sheet.oddHeader.center.text = _hf_text(head)
+    sheet.oddHeader.center.size = 10
+    foot = " · ".join(part for part in (info.version, info.frozen) if part)
+    sheet.oddFooter.left.text = _hf_text(foot)
+    sheet.oddFooter.left.size = 9
+    sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
+    sheet.oddFooter.right.size = 9
+
+
 @dataclass
 class Sheet:
-    """A table: a bold, tinted header row (frozen, with filters) over rows of values."""
+    """A table: a bold, tinted header row (frozen, with filters, repeated on every printed
+    page) over rows of values. `widths` fixes column widths (the rest are fitted to the first
+    FIT_SAMPLE_ROWS rows); `formats` gives number formats by column index (SCORE, PERCENT,
+    …); `landscape` overrides the orientation worked out from the widths."""
 
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence[Any]]
     widths: Sequence[int] = field(default_factory=list)
+    formats: Mapping[int, str] = field(default_factory=dict)
+    landscape: bool | None = None
 
 
-def workbook_bytes(sheets: Iterable[Sheet | tuple]) -> bytes:
-    """The XLSX of these tables. Rows are streamed (write-only workbook): 100,000 rows of
-    rejected hotline tickets never sit in memory as cell objects. A sheet may be given as a
-    `Sheet` or as a (title, headers, rows, widths) tuple."""
+def workbook_bytes(sheets: Iterable[Sheet | tuple], info: PrintInfo | None = None) -> bytes:
+    """The XLSX of these tables, set up to print (see print_setup). Rows are streamed
+    (write-only workbook): 100,000 rows of rejected hotline tickets never sit in memory as
+    cell objects; only the first FIT_SAMPLE_ROWS are looked at twice to fit the widths. A
+    sheet may be given as a `Sheet` or as a (title, headers, rows, widths) tuple."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -87,31 +214,39 @@ def workbook_bytes(sheets: Iterable[Sheet | tuple]) -> bytes:
 
     workbook = Workbook(write_only=True)
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOR)
+    header_align = Alignment(wrap_text=True, vertical="center")
     wrap = Alignment(wrap_text=True, vertical="top")
     for spec in sheets:
         if not isinstance(spec, Sheet):
             spec = Sheet(*spec)
         sheet = workbook.create_sheet(spec.title)
+        rows = iter(spec.rows)
+        sample = list(itertools.islice(rows, FIT_SAMPLE_ROWS))
+        widths = fitted_widths(spec.headers, sample, spec.formats, spec.widths)
         wrapped = set()
-        for column, width in enumerate(spec.widths, start=1):
+        for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
             if width >= WRAP_WIDTH:
                 wrapped.add(column - 1)
+        print_setup(sheet, info, widths, landscape=spec.landscape)
         sheet.freeze_panes = "A2"
         header = []
         for title in spec.headers:
             cell = cell_set(WriteOnlyCell(sheet), title)
-            cell.font, cell.fill = header_font, header_fill
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_align
             header.append(cell)
         sheet.append(header)
         count = 1
-        for values in spec.rows:
+        for values in itertools.chain(sample, rows):
             count += 1
             cells = []
             for index, value in enumerate(values):
                 cell = cell_set(WriteOnlyCell(sheet), value)
                 if index in wrapped:
                     cell.alignment = wrap
+                number_format = spec.formats.get(index)
+                if number_format and value is not None and not isinstance(value, str):
+                    cell.number_format = number_format
                 cells.append(cell)
             sheet.append(cells)
         last = get_column_letter(max(len(spec.headers), 1))

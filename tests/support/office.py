@@ -1,0 +1,93 @@
+"""A real reader for the files pingyi hands out: LibreOffice headless prints an .xlsx or
+.docx to PDF as an office would, poppler reads the PDF back (text per page, PNG pages).
+
+    pages = pdf_pages(office_pdf(path))      # list of page texts
+    png = pdf_png(pdf, page=1, out=ARTIFACTS / "x")  # screenshot of one page
+
+Missing tools skip the test on a developer's machine and fail it in CI (need_or_skip);
+scripts/ensure-system-deps.sh installs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+PDFTOPPM = shutil.which("pdftoppm")
+
+
+def office_available() -> bool:
+    return bool(SOFFICE and PDFTOTEXT and PDFTOPPM)
+
+
+def require_office() -> None:
+    if office_available():
+        return
+    import pytest
+
+    reason = "LibreOffice headless and poppler-utils are not installed"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI must provide them: see scripts/ensure-system-deps.sh)")
+    pytest.skip(reason)
+
+
+def office_pdf(path: Path | str, out_dir: Path | str | None = None) -> Path:
+    """Convert `path` (.xlsx, .docx, …) to PDF with LibreOffice headless; returns the PDF.
+    Each call uses its own LibreOffice profile, so parallel or leftover instances never
+    block it."""
+    require_office()
+    path = Path(path)
+    out = Path(out_dir) if out_dir else path.parent
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        env = {**os.environ, "HOME": profile}
+        subprocess.run(
+            [
+                SOFFICE,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(out),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+            env=env,
+        )
+    pdf = out / (path.stem + ".pdf")
+    assert pdf.exists(), f"LibreOffice made no PDF of {path.name}"
+    return pdf
+
+
+def pdf_pages(pdf: Path | str) -> list[str]:
+    """The text of each page of `pdf` (pdftotext -layout, split on form feeds)."""
+    require_office()
+    text = subprocess.run(
+        [PDFTOTEXT, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    return pages
+
+
+def pdf_png(pdf: Path | str, out: Path | str, page: int = 1, dpi: int = 80) -> Path:
+    """Page `page` of `pdf` as `out`.png (for screenshots under docs/ and for looking)."""
+    require_office()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [PDFTOPPM, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
+        + [str(pdf), str(out.with_suffix(""))],
+        check=True,
+        capture_output=True,
+    )
+    return out.with_suffix(".png")
