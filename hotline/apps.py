@@ -9,7 +9,10 @@ class HotlineConfig(AppConfig):
         from core import publiccache
         from core.audit import audit_register
 
-        from . import permissions  # noqa: F401 - registers the object rules
+        from . import (
+            permissions,  # noqa: F401 - registers the object rules
+            workspace,  # noqa: F401 - registers the inbox items
+        )
 
         # Alias changes re-match tickets and change statistics: who, when, before/after.
         audit_register(self.get_model("AliasChange"))

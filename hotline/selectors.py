@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts.models import Role
 from campaigns.models import EvaluatedDepartment
@@ -273,6 +273,20 @@ def alias_changes_for_user(*, user) -> QuerySet[AliasChange]:
     if user is None or not user.is_authenticated or user.role != Role.STAFF:
         return changes.none()
     return changes.filter(organizer_id=user.organizer_id, organizer__isnull=False)
+
+
+def unmatched_names_for_user(*, user) -> QuerySet:
+    """Handling-department names (承办单位) of the user's committee's tickets that match no
+    department or alias yet, with `n` tickets each, most tickets first: what the staff inbox
+    counts and `/staff/hotline/imports/?unmatched=1` lists (one row per name)."""
+    records = HotlineRecord.objects.filter(department__isnull=True)
+    if not _is_admin(user):
+        if user is None or not user.is_authenticated or user.role != Role.STAFF:
+            return records.none().values("department_name")
+        records = records.filter(source__organizer_id=user.organizer_id)
+    return (
+        records.values("department_name").annotate(n=Count("id")).order_by("-n", "department_name")
+    )
 
 
 def unmatched_status(batch: ImportBatch) -> list[dict]:

@@ -52,9 +52,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
             )
             transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
         return redirect("hotline:import", pk=batch.pk)
-    batches = selectors.batches_for_user(user=request.user)[:50]
+    batches = list(selectors.batches_for_user(user=request.user)[:50])
     campaigns = campaigns_for_user(user=request.user)
     alias_changes = selectors.alias_changes_for_user(user=request.user)[:20]
+    # ?unmatched=1: every name still matching no department (the staff inbox's count), with
+    # the alias form; the alias applies to all tickets, whichever import brought the name.
+    unmatched = None
+    if request.GET.get("unmatched") == "1":
+        unmatched = list(selectors.unmatched_names_for_user(user=request.user))
     return render(
         request,
         "hotline/import_list.html",
@@ -63,6 +68,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
             "batches": batches,
             "campaigns": campaigns,
             "alias_changes": alias_changes,
+            "unmatched": unmatched,
+            "alias_form": AliasForm(departments=selectors.departments_for_user(user=request.user))
+            if unmatched
+            else None,
         },
     )
 

@@ -14,7 +14,10 @@ class IssuesConfig(AppConfig):
         # A batch leaves the key-issues stage only when every department has between
         # key_issues_min and key_issues_max confirmed key issues.
         register_guard(Stage.RECTIFICATION)(key_issue_bound_errors)
-        from . import permissions  # noqa: F401 - registers the object rules
+        from . import (
+            permissions,  # noqa: F401 - registers the object rules
+            workspace,  # noqa: F401 - registers the inbox items
+        )
 
         # Triage of suggestions (mass assign, spam, merge): the decisions, never the text or
         # the contact a citizen left.

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from campaigns.stages import ORDER, Stage
 
 from .models import Channel, KeyIssue, RejectedPair, SourceType, Suggestion, Theme
 from .similarity import MERGE_THRESHOLD, SimilarityIndex
@@ -253,6 +254,84 @@ def key_issues_with_trail() -> Prefetch:
 def key_issue_board(*, campaign: Campaign) -> QuerySet[EvaluatedDepartment]:
     """Every evaluated department with its key issues and their themes (with counts)."""
     return evaluated_departments(campaign=campaign).prefetch_related(key_issues_with_trail())
+
+
+# Batches from the key-issues stage on are expected to hold key_issues_min..key_issues_max
+# confirmed key issues per department: the rectification guard (services.
+# key_issue_bound_errors) checks it on entry, a withdrawal afterwards can break it again.
+BOUND_STAGES = [s.value for s in ORDER[ORDER.index(Stage.KEY_ISSUES) :]]
+BOUNDS_CHOICES = [
+    ("out", "已确定数不在规定范围"),
+    ("short", "提出数少于下限（确定阶段）"),
+]
+
+
+def with_key_issue_counts(qs: QuerySet[EvaluatedDepartment]) -> QuerySet[EvaluatedDepartment]:
+    """`n_confirmed` and `n_issues` (proposed or confirmed) on each department."""
+    return qs.annotate(
+        n_confirmed=Count("key_issues", filter=Q(key_issues__status=KeyIssue.Status.CONFIRMED)),
+        n_issues=Count("key_issues"),
+    )
+
+
+def key_issue_bounds_q(kind: str) -> Q:
+    """On departments `with_key_issue_counts`: "out" = confirmed count outside the
+    campaign's bounds in a batch at the key-issues stage or later (what staff must settle);
+    "short" = fewer key issues proposed than the lower bound while the batch is at the
+    key-issues stage (what the research group still has to propose)."""
+    if kind == "short":
+        return Q(batch__stage=Stage.KEY_ISSUES, n_issues__lt=F("campaign__key_issues_min"))
+    return Q(batch__stage__in=BOUND_STAGES) & (
+        Q(n_confirmed__lt=F("campaign__key_issues_min"))
+        | Q(n_confirmed__gt=F("campaign__key_issues_max"))
+    )
+
+
+def matching_key_issues(*, status: str = "", query: str = "") -> QuerySet[KeyIssue]:
+    """Key issues of a status and/or whose title or description contains `query`."""
+    issues = KeyIssue.objects.all()
+    if status:
+        issues = issues.filter(status=status)
+    if query:
+        issues = issues.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    return issues
+
+
+def key_issue_page(
+    *, departments: QuerySet[EvaluatedDepartment], issues: QuerySet[KeyIssue]
+) -> QuerySet[EvaluatedDepartment]:
+    """Departments (already filtered) with only `issues` among their key issues, and the
+    themes behind them with their suggestion counts: three queries whatever the page size."""
+    themes = Theme.objects.annotate(n=Count("suggestions", distinct=True)).order_by("title")
+    return departments.prefetch_related(
+        Prefetch(
+            "key_issues",
+            queryset=issues.prefetch_related(Prefetch("themes", queryset=themes)).order_by(
+                "position", "id"
+            ),
+        )
+    )
+
+
+def key_issue_bounds_by_campaign(*, campaign_ids: list[int], kind: str) -> Counter[int]:
+    """How many departments of each campaign match `key_issue_bounds_q(kind)`: one query."""
+    rows = (
+        with_key_issue_counts(EvaluatedDepartment.objects.filter(campaign_id__in=campaign_ids))
+        .filter(key_issue_bounds_q(kind))
+        .values_list("campaign_id", flat=True)
+    )
+    return Counter(rows)
+
+
+def unmerged_by_campaign(*, campaign_ids: list[int]) -> dict[int, int]:
+    """Suggestions still waiting for triage (status 已受理: neither merged nor spam)."""
+    rows = (
+        Suggestion.objects.filter(campaign_id__in=campaign_ids, status=Suggestion.Status.RECEIVED)
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["campaign_id"]: r["n"] for r in rows}
 
 
 # ---------------------------------------------------------------------------------- public

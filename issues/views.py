@@ -38,6 +38,7 @@ from core.spreadsheets import workbook_bytes
 
 from . import services
 from .challenge import challenge_new, challenge_submission_key, challenge_verify
+from .filters import PER_PAGE_CHOICES, KeyIssueBoardFilter, per_page
 from .forms import (
     DeputySuggestionForm,
     ImportForm,
@@ -53,7 +54,7 @@ from .selectors import (
     department_funnels,
     deputy_submissions,
     evaluated_departments,
-    key_issue_board,
+    key_issue_page,
     merge_key_issue_impact,
     merge_losses,
     merge_proposals,
@@ -62,6 +63,7 @@ from .selectors import (
     suggestion_by_submission,
     suggestion_triage,
     themes_of_campaign,
+    with_key_issue_counts,
 )
 
 STAFF = (Role.STAFF, Role.ADMIN)
@@ -69,7 +71,6 @@ KEY_ISSUE_EDITORS = (Role.STAFF, Role.ADMIN, Role.RESEARCHER)
 # The research group reads the themes (and the suggestions behind them) it builds key issues
 # from; only staff change them.
 THEME_READERS = KEY_ISSUE_EDITORS
-PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -229,7 +230,8 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
     )
     data = filters.cleaned_data if filters.is_valid() else {}
     suggestions = suggestion_triage(campaign=campaign, filters=data)
-    page = Paginator(suggestions, PAGE_SIZE).get_page(request.GET.get("page"))
+    size = per_page(request.GET.get("per_page"))
+    page = Paginator(suggestions, size).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k != "page" and v}
     theme = None
     if data.get("theme"):
@@ -242,6 +244,8 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "page": page,
             "query": urlencode(query),
+            "per_page": size,
+            "per_page_choices": PER_PAGE_CHOICES,
             "departments": departments,
             "filter_theme": theme,
             "themes": Theme.objects.filter(campaign=campaign).only("id", "title").order_by("title"),
@@ -619,14 +623,31 @@ def export_funnel(request: HttpRequest, slug: str) -> HttpResponse:
 @role_required(*KEY_ISSUE_EDITORS)
 def key_issues(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
-    board = list(key_issue_board(campaign=campaign))
-    for ev in board:
-        ev.confirmed = sum(1 for k in ev.key_issues.all() if k.status == KeyIssue.Status.CONFIRMED)
-        ev.in_bounds = campaign.key_issues_min <= ev.confirmed <= campaign.key_issues_max
+    departments = list(evaluated_departments(campaign=campaign))
+    filters = KeyIssueBoardFilter(
+        request.GET or None,
+        queryset=with_key_issue_counts(evaluated_departments(campaign=campaign)),
+        departments=departments,
+    )
+    board = key_issue_page(departments=filters.qs, issues=filters.shown_issues())
+    size = per_page(request.GET.get("per_page"))
+    page = Paginator(board, size).get_page(request.GET.get("page"))
+    for ev in page:
+        ev.in_bounds = campaign.key_issues_min <= ev.n_confirmed <= campaign.key_issues_max
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(
         request,
         "issues/key_issues.html",
-        {"campaign": campaign, "board": board, "can_confirm": request.user.role in STAFF},
+        {
+            "campaign": campaign,
+            "filters": filters,
+            "page": page,
+            "per_page": size,
+            "per_page_choices": PER_PAGE_CHOICES,
+            "query": urlencode(query),
+            "filtered": any(k != "per_page" for k in query),
+            "can_confirm": request.user.role in STAFF,
+        },
     )
 
 

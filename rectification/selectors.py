@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -541,3 +541,68 @@ def issue_progress(*, issue: KeyIssue, today: dt.date) -> IssueProgress:
     progress = _progress(issue, today)
     progress.updates = list(getattr(issue.plan, "published", []))
     return progress
+
+
+# ---------------------------------------------------------------------------- inboxes
+# The workspace inboxes count what these return; the pages they link to list the same rows.
+def pending_updates_by_campaign(*, campaign_ids: list[int]) -> dict[int, int]:
+    """Progress updates waiting for staff review (the dashboard's #pending list)."""
+    rows = (
+        ProgressUpdate.objects.filter(
+            plan__key_issue__department__campaign_id__in=campaign_ids,
+            state=ProgressUpdate.State.PENDING,
+        )
+        .values(cid=F("plan__key_issue__department__campaign_id"))
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["cid"]: r["n"] for r in rows}
+
+
+def overdue_measures_by_campaign(*, campaign_ids: list[int], today: dt.date) -> dict[int, int]:
+    """Open measures of published plans past their deadline (the dashboard's #overdue)."""
+    rows = (
+        Measure.objects.filter(
+            plan__key_issue__department__campaign_id__in=campaign_ids,
+            state__in=Measure.OPEN_STATES,
+            deadline__lt=today,
+            plan__versions__isnull=False,
+        )
+        .values(cid=F("plan__key_issue__department__campaign_id"))
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
+    )
+    return {r["cid"]: r["n"] for r in rows}
+
+
+def liaison_returned_updates(*, user) -> QuerySet[ProgressUpdate]:
+    """Updates staff returned that the liaison has not followed with a newer one yet."""
+    newer = ProgressUpdate.objects.filter(
+        plan=OuterRef("plan"), created_at__gt=OuterRef("created_at")
+    )
+    return (
+        ProgressUpdate.objects.filter(
+            plan__key_issue__in=key_issues_for_liaison(user=user),
+            state=ProgressUpdate.State.RETURNED,
+        )
+        .exclude(Exists(newer))
+        .select_related("plan__key_issue__department__campaign")
+        .order_by("-created_at", "-id")
+    )
+
+
+def liaison_due_measures(*, user, today: dt.date) -> QuerySet[Measure]:
+    """Open measures of the liaison's key issues due within status.AT_RISK_DAYS or overdue."""
+    return (
+        Measure.objects.filter(
+            plan__key_issue__in=key_issues_for_liaison(user=user),
+            state__in=Measure.OPEN_STATES,
+            deadline__lte=today + dt.timedelta(days=status.AT_RISK_DAYS),
+        )
+        .select_related("plan__key_issue__department__campaign")
+        .order_by("deadline", "id")
+    )
+
+
+def unread_notices(*, user) -> QuerySet[Notice]:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True)

@@ -20,7 +20,7 @@ from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
 from hotline.selectors import key_issue_trend
 
-from . import selectors, services
+from . import selectors, services, status
 from .exports import ledger_measures, ledger_xlsx
 from .forms import (
     EvidenceForm,
@@ -136,13 +136,28 @@ def attachment_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileR
 @role_required(Role.LIAISON)
 def liaison_home(request: HttpRequest) -> HttpResponse:
     notices = Notice.objects.filter(recipient=request.user).order_by("-created_at", "-id")[:20]
+    today = timezone.localdate()
+    # ?show=returned|due: the rows the workspace inbox counts (accounts/workspace_liaison).
+    show = request.GET.get("show", "")
+    returned = due = None
+    if show == "returned":
+        returned = selectors.liaison_returned_updates(user=request.user)
+    elif show == "due":
+        due = [
+            (m, status.measure_status(deadline=m.deadline, state=m.state, today=today),
+             (m.deadline - today).days)
+            for m in selectors.liaison_due_measures(user=request.user, today=today)
+        ]  # fmt: skip
     return render(
         request,
         "rectification/liaison_home.html",
         {
-            "rows": selectors.liaison_issues(user=request.user, today=timezone.localdate()),
+            "rows": selectors.liaison_issues(user=request.user, today=today),
             "notices": notices,
             "department": request.user.department,
+            "show": show,
+            "returned": returned,
+            "due": due,
         },
     )
 

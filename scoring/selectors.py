@@ -15,6 +15,7 @@ from django.db.models import (
 )
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from campaigns.stages import Stage
 from hotline.selectors import campaign_comparison, hotline_counts
 
 from .formulas import Component, HotlineResult, SurveyGroup, hotline_component_of
@@ -265,3 +266,34 @@ def hotline_comparison(*, campaign: Campaign) -> list[dict]:
         result = hotline_component_of(row["counts"], settings)
         row["score"], row["low_sample"] = result.score, result.low_sample
     return rows
+
+
+# ---------------------------------------------------------------------------- inboxes
+def research_missing(ev: EvaluatedDepartment) -> bool:
+    """A department of a batch being evaluated that has no research score yet (what the
+    inboxes count and `?research=missing` / `?missing=1` list)."""
+    return ev.batch.stage == Stage.EVALUATION and not hasattr(ev, "research_score")
+
+
+def research_missing_by_campaign(*, campaign_ids: list[int]) -> dict[int, int]:
+    rows = (
+        EvaluatedDepartment.objects.filter(
+            campaign_id__in=campaign_ids,
+            batch__stage=Stage.EVALUATION,
+            research_score__isnull=True,
+        )
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["campaign_id"]: r["n"] for r in rows}
+
+
+def open_sessions_of(*, campaign_ids: list[int]) -> QuerySet[CommitteeSession]:
+    """Open electronic scoring sessions with `n` ballots submitted."""
+    return (
+        CommitteeSession.objects.filter(closed_at__isnull=True, batch__campaign_id__in=campaign_ids)
+        .select_related("batch")
+        .annotate(n=Count("participations"))
+        .order_by("batch__number")
+    )

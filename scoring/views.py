@@ -64,11 +64,16 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         v.batch_id: v
         for v in PublicVote.objects.filter(campaign=campaign).annotate(n=Count("voters"))
     }
+    # ?research=missing: only the departments the staff inbox counts as lacking a score.
+    missing_only = request.GET.get("research") == "missing"
     for batch in batches:
         batch.vote = votes.get(batch.id)
         batch.session = next(iter(batch.committee_sessions.all()), None)
         if batch.session and batch.session.is_open:
             batch.turnout = committee.session_turnout(session=batch.session)
+        batch.shown_evaluated = [
+            ev for ev in batch.evaluated.all() if not missing_only or selectors.research_missing(ev)
+        ]
     return render(
         request,
         "scoring/manage.html",
@@ -85,6 +90,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "events": selectors.events_of(campaign=campaign),
             "groups": [(g.value, g.label) for g in SurveyGroup],
             "published": selectors.published_sheet(campaign=campaign) is not None,
+            "missing_only": missing_only,
+            "missing_count": sum(len(b.shown_evaluated) for b in batches) if missing_only else 0,
         },
     )
 
@@ -572,10 +579,19 @@ def research_entry(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         return redirect("scoring:research", slug)
+    batches = list(selectors.batches_with_inputs(campaign=campaign))
+    # ?missing=1: only the departments still waiting for a score (the researcher's inbox).
+    missing_only = request.GET.get("missing") == "1"
+    for batch in batches:
+        batch.shown_evaluated = [
+            ev for ev in batch.evaluated.all() if not missing_only or selectors.research_missing(ev)
+        ]
+    if missing_only:
+        batches = [b for b in batches if b.shown_evaluated]
     return render(
         request,
         "scoring/research.html",
-        {"campaign": campaign, "batches": selectors.batches_with_inputs(campaign=campaign)},
+        {"campaign": campaign, "batches": batches, "missing_only": missing_only},
     )
 
 

@@ -12,3 +12,19 @@
     });
   });
 })();
+
+// Triage: how many rows are ticked, shown in the sticky bulk-action bar.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var out = document.querySelector("[data-selected-count]");
+    if (!out) { return; }
+    var form = out.closest("form");
+    function update() {
+      var n = form.querySelectorAll('input[type=checkbox][name="ids"]:checked').length;
+      out.textContent = "（已选 " + n + " 条）";
+    }
+    form.addEventListener("change", update);
+    update();
+  });
+})();
