@@ -32,7 +32,7 @@ class KeyIssueBoardFilter(django_filters.FilterSet):
         empty_label="全部状态",
     )
     bounds = django_filters.ChoiceFilter(
-        label="数量", choices=BOUNDS_CHOICES, method="filter_bounds", empty_label="全部部门"
+        label="数量", choices=BOUNDS_CHOICES, method="filter_bounds", empty_label="不限"
     )
 
     class Meta:

@@ -261,8 +261,8 @@ def key_issue_board(*, campaign: Campaign) -> QuerySet[EvaluatedDepartment]:
 # key_issue_bound_errors) checks it on entry, a withdrawal afterwards can break it again.
 BOUND_STAGES = [s.value for s in ORDER[ORDER.index(Stage.KEY_ISSUES) :]]
 BOUNDS_CHOICES = [
-    ("out", "已确定数不在规定范围"),
-    ("short", "提出数少于下限（确定阶段）"),
+    ("out", "已确定数超出范围"),
+    ("short", "提出数不足下限"),
 ]
 
 
