@@ -27,11 +27,20 @@ def committee_campaigns(request: HttpRequest) -> dict[str, Any]:
     return {"campaigns": campaign_overviews(campaigns=campaigns_for_user(user=request.user))}
 
 
+def _member_open_votes(request: HttpRequest) -> list[VoteSession]:
+    """The panel and the inbox both show them: read once per request."""
+    cached = getattr(request, "_member_open_votes", None)
+    if cached is None:
+        cached = open_votes_for_member(user=request.user)
+        request._member_open_votes = cached  # type: ignore[attr-defined]
+    return cached
+
+
 @workspace_panel("member")
 def member_campaigns(request: HttpRequest) -> dict[str, Any]:
     return {
         "campaigns": campaign_overviews(campaigns=campaigns_for_user(user=request.user)),
-        "open_votes": open_votes_for_member(user=request.user),
+        "open_votes": _member_open_votes(request),
     }
 
 
@@ -95,7 +104,7 @@ def staff_open_votes(request: HttpRequest) -> list[InboxItem]:
 
 @workspace_inbox("member")
 def member_votes_to_cast(request: HttpRequest) -> list[InboxItem]:
-    waiting = [v for v in open_votes_for_member(user=request.user) if not v.has_voted]
+    waiting = [v for v in _member_open_votes(request) if not v.has_voted]
     return [
         InboxItem(
             key="votes_to_cast",

@@ -433,8 +433,9 @@ def test_every_page_renders_in_a_bounded_number_of_queries(
             assert client.get(url).status_code == 200, url
     client.force_login(open_voters[0])
     for url, limit in [
-        # 7 for the workspace and its open votes, 1 for open scoring sessions (scoring app).
-        (reverse("accounts:workspace-member"), 8),
+        # 7 for the workspace and its open votes, 1 for open scoring sessions (scoring app),
+        # 1 for the inbox's count of sessions still to score.
+        (reverse("accounts:workspace-member"), 9),
         (reverse("campaigns-staff:ballot", args=[open_session.pk]), 6),
     ]:
         with django_assert_max_num_queries(limit):
