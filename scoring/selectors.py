@@ -289,6 +289,16 @@ def research_missing_by_campaign(*, campaign_ids: list[int]) -> dict[int, int]:
     return {r["campaign_id"]: r["n"] for r in rows}
 
 
+def open_public_votes_of(*, campaign_ids: list[int]) -> QuerySet[PublicVote]:
+    """Open online public votes with `n` ballots, counted as the scoring page counts them."""
+    return (
+        PublicVote.objects.filter(is_open=True, campaign_id__in=campaign_ids)
+        .select_related("batch")
+        .annotate(n=Count("voters"))
+        .order_by("batch__number")
+    )
+
+
 def open_sessions_of(*, campaign_ids: list[int]) -> QuerySet[CommitteeSession]:
     """Open electronic scoring sessions with `n` ballots submitted."""
     return (

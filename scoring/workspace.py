@@ -34,6 +34,20 @@ def staff_scoring_items(request: HttpRequest) -> list[InboxItem]:
                 tone="ok",
             )
         )
+    for vote in selectors.open_public_votes_of(campaign_ids=list(by_id)):
+        campaign = by_id[vote.campaign_id]
+        items.append(
+            campaign_item(
+                campaign,
+                key="open_public_vote",
+                label=f"{vote.batch.name}网上社会投票进行中",
+                count=vote.n,
+                detail=f"已投 {vote.n} 票",
+                url=reverse("scoring:manage", args=[campaign.slug]) + f"#batch-{vote.batch.number}",
+                order=65,
+                tone="ok",
+            )
+        )
     missing = selectors.research_missing_by_campaign(campaign_ids=list(by_id))
     for c in campaigns:
         items.append(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rectification import services as rectification
 from rectification.models import Notice
 from scoring.services.committee import committee_ballot_submit, session_open
+from scoring.services.public_vote import vote_set_open
 from tests.accounts.inbox_helpers import unmatched_tickets, waiting_campaign
 from tests.campaigns.voting_helpers import cast, open_vote
 from tests.factories import (
@@ -86,6 +87,7 @@ def test_staff_inbox_shows_open_votes_and_scoring_sessions_with_their_turnout(cl
     evaluated = EvaluatedDepartmentFactory(batch=scoring_batch)
     scoring = session_open(batch=scoring_batch, actor=staff)
     committee_ballot_submit(session=scoring, member=voters[0], scores={evaluated.id: 90})
+    vote_set_open(batch=scoring_batch, is_open=True, actor=staff)
     client.force_login(staff)
 
     items = inbox(client, reverse("accounts:workspace-staff"))
@@ -97,6 +99,9 @@ def test_staff_inbox_shows_open_votes_and_scoring_sessions_with_their_turnout(cl
     assert sitting.detail == "已提交 1 / 5 人"
     page = follow(client, sitting).content.decode()
     assert 'id="batch-2"' in page and '<strong class="num">1</strong>/5 人' in page
+    online = items[(batch.campaign.title, "open_public_vote")]
+    assert online.detail == "已投 0 票"
+    assert '已投 <strong class="num">0</strong> 票' in follow(client, online).content.decode()
 
 
 def test_staff_inbox_runs_the_same_queries_for_one_campaign_as_for_three(client):
