@@ -241,11 +241,13 @@ def department_funnels(
 
 
 # ------------------------------------------------------------------------------ key issues
-def key_issues_with_trail() -> Prefetch:
+def key_issues_with_trail(issues: QuerySet[KeyIssue] | None = None) -> Prefetch:
+    """Key issues (all, or `issues`) with their themes and each theme's suggestion count."""
     themes = Theme.objects.annotate(n=Count("suggestions", distinct=True)).order_by("title")
+    issues = KeyIssue.objects.all() if issues is None else issues
     return Prefetch(
         "key_issues",
-        queryset=KeyIssue.objects.prefetch_related(Prefetch("themes", queryset=themes)).order_by(
+        queryset=issues.prefetch_related(Prefetch("themes", queryset=themes)).order_by(
             "position", "id"
         ),
     )
@@ -302,15 +304,7 @@ def key_issue_page(
 ) -> QuerySet[EvaluatedDepartment]:
     """Departments (already filtered) with only `issues` among their key issues, and the
     themes behind them with their suggestion counts: three queries whatever the page size."""
-    themes = Theme.objects.annotate(n=Count("suggestions", distinct=True)).order_by("title")
-    return departments.prefetch_related(
-        Prefetch(
-            "key_issues",
-            queryset=issues.prefetch_related(Prefetch("themes", queryset=themes)).order_by(
-                "position", "id"
-            ),
-        )
-    )
+    return departments.prefetch_related(key_issues_with_trail(issues))
 
 
 def key_issue_bounds_by_campaign(*, campaign_ids: list[int], kind: str) -> Counter[int]:
