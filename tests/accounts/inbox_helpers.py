@@ -52,7 +52,7 @@ def waiting_campaign(staff, researcher):
 
 
 def unmatched_tickets(organizer, names: list[str]) -> None:
-    source = HotlineSource.objects.create(name="市12345热线", organizer=organizer)
+    source = HotlineSource.objects.create(name=f"{organizer.name}12345热线", organizer=organizer)
     for i, name in enumerate(names):
         HotlineRecord.objects.create(
             source=source,

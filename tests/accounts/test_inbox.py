@@ -196,3 +196,16 @@ def test_researcher_inbox_counts_key_issues_to_propose_and_scores_to_enter(clien
     assert scores.count == 1
     page = follow(client, scores)
     assert sum(len(b.shown_evaluated) for b in page.context["batches"]) == 1
+
+
+def test_unmatched_hotline_names_are_counted_for_the_staff_own_committee_only(client):
+    staff, other = StaffFactory(), StaffFactory()
+    unmatched_tickets(staff.organizer, ["某某街道办"])
+    unmatched_tickets(other.organizer, ["别会的单位", "另一个单位"])
+    client.force_login(staff)
+
+    item = inbox(client, reverse("accounts:workspace-staff"))[("12345 热线数据", "unmatched_names")]
+    listed = follow(client, item)
+
+    assert item.count == 1
+    assert [r["department_name"] for r in listed.context["unmatched"]] == ["某某街道办"]
