@@ -66,10 +66,56 @@ def _d(value: str | None):
     return None if value is None else Decimal(value)
 
 
+def _detail(row: ScoreRow, key: str, default=None):
+    """Intermediate values stored with the row for this export; rows written by hand (the
+    admin, old tests) may lack them."""
+    value = (row.details or {}).get(key) if isinstance(row.details, dict) else None
+    return value if value is not None else ({} if default is None else default)
+
+
+def _number(value) -> Decimal | None:
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
 def _fmt(value) -> str:
-    """A setting as a person writes it: 0.25, 1, 80."""
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}"
+    """A setting as a person writes it: 0.25, 1, 80; "—" when unreadable."""
+    number = _number(value)
+    return MISSING if number is None else f"{number.normalize():f}"
+
+
+def _snapshot(sheet: ScoreSheet) -> dict:
+    """The settings the version was computed with; a malformed snapshot (issue 13) reads as
+    empty, so the export still opens and shows "—" where a setting cannot be read."""
+    snapshot = sheet.settings_snapshot
+    return snapshot if isinstance(snapshot, dict) else {}
+
+
+def _mapping(snapshot: dict, key: str) -> dict:
+    value = snapshot.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _points(sheet: ScoreSheet) -> dict[str, Decimal] | None:
+    """Rating points of the version, or None when any of them cannot be read."""
+    given = _mapping(_snapshot(sheet), "rating_points")
+    points = {str(rating): _number(given.get(str(rating))) for rating in Rating}
+    if any(value is None for value in points.values()):
+        return None
+    return {key: value for key, value in points.items() if value is not None}
+
+
+def _points_sum(points: dict[str, Decimal] | None, counts: dict) -> Decimal | None:
+    if points is None:
+        return None
+    return sum((points[str(r)] * counts.get(str(r), 0) for r in Rating), Decimal(0))
+
+
+def _points_text(points: dict[str, Decimal] | None) -> str:
+    return "、".join(f"{r.label} {_fmt((points or {}).get(str(r)))} 分" for r in Rating)
 
 
 def print_info(sheet: ScoreSheet) -> PrintInfo:
@@ -158,13 +204,13 @@ def _component(row, name: str):
     value = getattr(row, name)
     if value is not None:
         return value
-    reasons = (row.details or {}).get("missing_reasons", {})
+    reasons = _detail(row, "missing_reasons")
     return f"{MISSING}（{reasons[name]}）" if name in reasons else MISSING
 
 
 def _missing_text(row) -> str:
     """'电子表决测评（未达法定人数）、…': what keeps a row from having a composite."""
-    reasons = (row.details or {}).get("missing_reasons", {})
+    reasons = _detail(row, "missing_reasons")
     return "、".join(
         Component(m).label + (f"（{reasons[m]}）" if m in reasons else "") for m in row.missing
     )
@@ -172,10 +218,10 @@ def _missing_text(row) -> str:
 
 def _summary_sheet(ws, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     ws.title = SUMMARY
-    weights = sheet.settings_snapshot.get("weights", {})
+    weights = _mapping(_snapshot(sheet), "weights")
     state = "已公布" if sheet.is_published else "未公布"
     titles = ["排名", "批次内排名", "批次", "部门（单位）"]
-    titles += [f"{c.label}（权重 {_fmt(weights.get(str(c), '0'))}）" for c in Component]
+    titles += [f"{c.label}（权重 {_fmt(weights.get(str(c)))}）" for c in Component]
     titles += ["综合得分", "缺少", "热线低样本"]
     cell_set(ws["A1"], f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）")
     ws["A1"].font = Font(bold=True, size=14)
@@ -200,7 +246,7 @@ def _summary_sheet(ws, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
             for cell in cells:
                 cell.fill = INCOMPLETE_FILL
         cells[10].alignment = WRAP
-    threshold = sheet.settings_snapshot.get("hotline_low_sample_threshold", 30)
+    threshold = _fmt(_snapshot(sheet).get("hotline_low_sample_threshold", 30))
     notes = [
         "排名：按综合得分从高到低，得分相同名次相同；批次内排名为同一批次内的名次。",
         "综合得分 = Σ 权重 × 组成项得分（组成项得分取两位小数后计算），四舍五入保留两位小数。",
@@ -217,10 +263,9 @@ def _explained_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     """Settings, digests and per department the 计算过程 lines the web page shows (the
     explanation stored with each row when the version was computed)."""
     ws = wb.create_sheet(EXPLAINED)
-    settings = sheet.settings_snapshot
-    weights = settings.get("weights", {})
-    points = settings.get("rating_points", {})
-    groups = settings.get("survey_group_weights", {})
+    settings = _snapshot(sheet)
+    weights = _mapping(settings, "weights")
+    groups = _mapping(settings, "survey_group_weights")
     lines: list[tuple[str, str]] = [("版本", f"第 {sheet.version} 版")]
     if sheet.is_published:
         published = f"{localtime(sheet.published_at):%Y-%m-%d %H:%M}（公布后冻结，不再改变）"
@@ -230,16 +275,14 @@ def _explained_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     lines.append(("计算时间", f"{localtime(sheet.created_at):%Y-%m-%d %H:%M}"))
     lines.append(("输入摘要（SHA-256）", sheet.inputs_digest))
     lines.append(
-        ("综合得分权重", "；".join(f"{c.label} {_fmt(weights.get(str(c), 0))}" for c in Component))
+        ("综合得分权重", "；".join(f"{c.label} {_fmt(weights.get(str(c)))}" for c in Component))
     )
-    lines.append(
-        ("评价分值", "；".join(f"{r.label} {_fmt(points.get(str(r), 0))} 分" for r in Rating))
-    )
+    lines.append(("评价分值", _points_text(_points(sheet))))
     flat = _fmt(settings.get("hotline_volume_flat_score", 80))
     factor = _fmt(settings.get("hotline_change_factor", 100))
     s_weight = _fmt(settings.get("hotline_s_weight", "0.7"))
     t_weight = _fmt(settings.get("hotline_t_weight", "0.3"))
-    low = settings.get("hotline_low_sample_threshold", 30)
+    low = _fmt(settings.get("hotline_low_sample_threshold", 30))
     lines += [
         ("12345 满意率", "满意率 = （满意 + 基本满意）÷ 已评价工单（未评价的工单不计）"),
         (
@@ -261,10 +304,10 @@ def _explained_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
         ),
         (
             "去掉最高分和最低分",
-            f"电子表决测评评分达到 {settings.get('trim_threshold', 7)} 个时，"
+            f"电子表决测评评分达到 {_fmt(settings.get('trim_threshold', 7))} 个时，"
             "去掉一个最高分和一个最低分后取平均",
         ),
-        ("法定人数", _quorum_text(settings.get("committee_quorum", Quorum.MAJORITY))),
+        ("法定人数", _quorum_text(str(settings.get("committee_quorum", Quorum.MAJORITY)))),
         (
             "取整",
             "各组成项得分和综合得分四舍五入保留两位小数，只在每个公式的最后取整，中间值保留全部精度；"
@@ -306,7 +349,7 @@ def _quorum_text(rule: str) -> str:
 
 def _committee_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     ws = wb.create_sheet(COMMITTEE)
-    width = max((len(r.details["committee"]["scores"]) for r in rows), default=0)
+    width = max((len(_detail(r, "committee").get("scores", [])) for r in rows), default=0)
     titles = ["部门（单位）", *[f"评分{n}" for n in range(1, width + 1)]]
     titles += ["应到人数", "评分个数", "计入个数", "计入分数之和", "得分"]
     _header(ws, 1, titles)
@@ -314,17 +357,17 @@ def _committee_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     formats.update({width + 1: INTEGER, width + 2: INTEGER, width + 3: INTEGER})
     formats.update({width + 4: SCORE, width + 5: SCORE})
     for r, row in enumerate(rows, 2):
-        committee = row.details["committee"]
-        scores = [Decimal(s) for s in committee["scores"]]
+        committee = _detail(row, "committee")
+        scores = [Decimal(s) for s in committee.get("scores", [])]
         # Marks by position (lowest first, then highest), so that two equal dropped scores
         # are both struck. Sheets stored before positions existed: the first lowest and
         # the last highest of the sorted scores.
         positions = committee.get("dropped_positions")
-        if positions is None and committee["dropped_high"] is not None:
+        if positions is None and committee.get("dropped_high") is not None:
             positions = [0, len(scores) - 1]
         dropped = set(positions or [])
         kept = [s for i, s in enumerate(scores) if i not in dropped]
-        counted = committee.get("score") is not None
+        counted = row.committee is not None
         values = [
             row.department_name,
             *scores,
@@ -339,7 +382,7 @@ def _committee_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
         # Anonymous: scores sorted, numbered per row, never linked to a member.
         for position in dropped:
             cells[1 + position].font, cells[1 + position].fill = DROPPED_FONT, DROPPED_FILL
-    threshold = sheet.settings_snapshot.get("trim_threshold", 7)
+    threshold = _fmt(_snapshot(sheet).get("trim_threshold", 7))
     notes = [
         f"灰底删除线：去掉的一个最高分和一个最低分（评分达到 {threshold} 个时），不计入得分。",
         "每行的评分按从低到高排列，评分序号不对应具体委员。",
@@ -351,9 +394,7 @@ def _committee_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
 
 def _survey_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     ws = wb.create_sheet(SURVEY)
-    points = {
-        r: Decimal(str(v)) for r, v in sheet.settings_snapshot.get("rating_points", {}).items()
-    }
+    points = _points(sheet)
     titles = ["部门（单位）", "组别", "满意", "基本满意", "不满意", "人数", "分值合计"]
     titles += ["组别平均分（未取整）", "组别权重", "权重 × 平均分", "得分"]
     _header(ws, 1, titles)
@@ -362,13 +403,10 @@ def _survey_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     r = 2
     for row in rows:
         weight_sum = weighted_sum = Decimal(0)
-        for group in row.details["survey"]:
+        for group in _detail(row, "survey", []):
             counts = group["counts"]
             total = group["total"]
-            points_sum = sum(
-                (points.get(str(rating), Decimal(0)) * counts.get(str(rating), 0))
-                for rating in Rating
-            )
+            points_sum = _points_sum(points, counts)
             weight = Decimal(group["weight"])
             mean = _mean(group, points_sum, total)
             product = weight * mean if mean is not None and weight else None
@@ -378,9 +416,7 @@ def _survey_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
             values = [
                 row.department_name,
                 group["label"],
-                counts[Rating.SATISFIED],
-                counts[Rating.BASIC],
-                counts[Rating.DISSATISFIED],
+                *[counts.get(str(rating), 0) for rating in Rating],
                 total,
                 points_sum,
                 mean if mean is not None else "没有评价，不计入",
@@ -396,21 +432,21 @@ def _survey_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
         for cell in _values(ws, r, total_row, formats):
             cell.font = BOLD
         r += 1
-    labels = "、".join(f"{rating.label} {_fmt(points.get(str(rating), 0))} 分" for rating in Rating)
     notes = [
-        f"分值：{labels}。组别平均分 = 分值合计 ÷ 人数（显示 6 位小数，未取整）。",
+        f"分值：{_points_text(points)}。组别平均分 = 分值合计 ÷ 人数（显示 6 位小数，未取整）。",
         "得分 = Σ（组别权重 × 组别平均分）÷ Σ 组别权重，只在最后四舍五入保留两位小数；"
         "没有评价或权重为 0 的组别不计入。",
     ]
     _finish(ws, info, header_row=1, notes=notes)
 
 
-def _mean(group: dict, points_sum: Decimal, total: int) -> Decimal | None:
+def _mean(group: dict, points_sum: Decimal | None, total: int) -> Decimal | None:
     """The group's unrounded mean, as much of it as a cell holds."""
     if not total:
         return None
-    mean = Decimal(group["mean"]) if group.get("mean") else points_sum / total
-    return _shown(mean)
+    if group.get("mean"):
+        return _shown(Decimal(group["mean"]))
+    return None if points_sum is None else _shown(points_sum / total)
 
 
 def _shown(value: Decimal | None) -> Decimal | None:
@@ -422,29 +458,22 @@ def _shown(value: Decimal | None) -> Decimal | None:
 
 def _public_vote_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     ws = wb.create_sheet(PUBLIC_VOTE)
-    points = {
-        r: Decimal(str(v)) for r, v in sheet.settings_snapshot.get("rating_points", {}).items()
-    }
+    points = _points(sheet)
     _header(ws, 1, ["部门（单位）", "满意", "基本满意", "不满意", "有效票", "分值合计", "得分"])
     formats = {1: INTEGER, 2: INTEGER, 3: INTEGER, 4: INTEGER, 5: DETAIL, 6: SCORE}
     for r, row in enumerate(rows, 2):
-        pv = row.details["public_vote"]
-        counts = pv["counts"]
-        points_sum = sum(
-            (points.get(str(rating), Decimal(0)) * counts.get(str(rating), 0)) for rating in Rating
-        )
+        pv = _detail(row, "public_vote")
+        counts = pv.get("counts", {})
+        points_sum = _points_sum(points, counts)
         values = [
             row.department_name,
-            counts[Rating.SATISFIED],
-            counts[Rating.BASIC],
-            counts[Rating.DISSATISFIED],
-            pv["total"],
+            *[counts.get(str(rating), 0) for rating in Rating],
+            pv.get("total", 0),
             points_sum,
             _component(row, "public_vote"),
         ]
         _values(ws, r, values, formats)
-    labels = "、".join(f"{rating.label} {_fmt(points.get(str(rating), 0))} 分" for rating in Rating)
-    notes = [f"分值：{labels}。得分 = 分值合计 ÷ 有效票，四舍五入保留两位小数。"]
+    notes = [f"分值：{_points_text(points)}。得分 = 分值合计 ÷ 有效票，四舍五入保留两位小数。"]
     _finish(ws, info, header_row=1, notes=notes)
 
 
@@ -456,29 +485,22 @@ def _hotline_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     formats = dict.fromkeys(range(1, 7), INTEGER)
     formats.update({7: RATE, 8: RATE, 9: DETAIL, 10: DETAIL, 11: SCORE})
     for r, row in enumerate(rows, 2):
-        h = row.details["hotline"]
+        h = _detail(row, "hotline")
         values = [
             row.department_name,
-            h["n_window"],
-            h["n_baseline"],
-            h["rated"],
-            h.get("satisfied"),
-            h.get("basic"),
-            h.get("dissatisfied"),
-            _shown(_d(h["rate"])),
-            _shown(_d(h["change"])),
-            _shown(_d(h["s"])),
-            _shown(_d(h["t"])),
+            *[h.get(key) for key in ("n_window", "n_baseline", "rated")],
+            *[h.get(key) for key in ("satisfied", "basic", "dissatisfied")],
+            *[_shown(_d(h.get(key))) for key in ("rate", "change", "s", "t")],
             _component(row, "hotline"),
-            "是" if h["low_sample"] else "",
+            "是" if h.get("low_sample") else "",
         ]
         _values(ws, r, values, formats)
-    settings = sheet.settings_snapshot
+    settings = _snapshot(sheet)
     flat = _fmt(settings.get("hotline_volume_flat_score", 80))
     factor = _fmt(settings.get("hotline_change_factor", 100))
     s_weight = _fmt(settings.get("hotline_s_weight", "0.7"))
     t_weight = _fmt(settings.get("hotline_t_weight", "0.3"))
-    low = settings.get("hotline_low_sample_threshold", 30)
+    low = _fmt(settings.get("hotline_low_sample_threshold", 30))
     notes = [
         "满意率 = （满意 + 基本满意）÷ 已评价；工单量变化率 = （评议期工单量 − 上年同期工单量）"
         "÷ 上年同期工单量（上年同期为 0 时记为 0）。",

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from core.spreadsheets import safe_text
 from scoring.export import workbook_bytes
+from scoring.models import ScoreSheet
 from scoring.services.sheets import sheet_recompute
 from tests.scoring.factories import (
     campaign_with_batch,
@@ -18,6 +19,7 @@ from tests.scoring.factories import (
     research,
     survey_answers,
 )
+from tests.scoring.test_frozen import _sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,26 @@ def test_incomplete_rows_are_last_and_name_what_is_missing():
     assert last[4] == "—（调研组尚未评分）" and last[9] == "不完整"
     assert last[10] == "问题整改成效调研（调研组尚未评分）"
     assert ws.cell(row=4, column=1).fill.fgColor.rgb.endswith("FFF2CC")
+
+
+@pytest.mark.parametrize("snapshot", [{}, {"weights": None}, {"weights": {"research": "abc"}}])
+def test_a_malformed_snapshot_or_missing_details_still_export(snapshot):
+    sheet, row = _sheet(published=False)  # a row written by hand: no details at all
+    ScoreSheet.objects.filter(pk=sheet.pk).update(settings_snapshot=snapshot)
+    sheet.refresh_from_db()
+
+    wb = load_workbook(BytesIO(workbook_bytes(sheet)))
+
+    assert wb["综合得分"]["D3"].value == row.department_name
+    assert "权重 —" in wb["综合得分"]["E2"].value
+    explained = list(wb["计算说明"].iter_rows(values_only=True))
+    assert ("评价分值", "满意 — 分、基本满意 — 分、不满意 — 分") in explained
+
+
+def test_a_campaign_without_departments_exports_empty_tables():
+    staff, campaign, batch, _ = campaign_with_batch(0)
+    sheet = sheet_recompute(campaign=campaign, actor=staff)
+
+    wb = load_workbook(BytesIO(workbook_bytes(sheet)))
+
+    assert wb["综合得分"]["A2"].value == "排名" and wb["电子表决测评"]["A1"].value == "部门（单位）"
