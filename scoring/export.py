@@ -44,6 +44,11 @@ INCOMPLETE_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+# Table cells align to the top, so a row with a wrapped cell still reads as one line.
+TOP = Alignment(vertical="top")
+# "—（reason）" in a column of numbers lines up with them.
+TOP_RIGHT = Alignment(horizontal="right", vertical="top")
+TOP_CENTER = Alignment(horizontal="center", vertical="top")
 # Intermediate values a reader re-adds by hand: enough decimals that averaging the printed
 # values gives the sheet's rounded score (two decimals gave 74.35 for 74.34).
 MEAN = "0.000000"
@@ -144,11 +149,13 @@ def _header(ws, row: int, titles: list[str]) -> None:
 
 
 def _values(ws, row: int, values: list, formats: dict[int, str] | None = None) -> list:
-    """One row of values; numbers get the format of their column (index from 0)."""
+    """One row of values; numbers get the format of their column (index from 0), text in a
+    column of numbers is aligned with them."""
     cells = []
     for col, value in enumerate(values, 1):
         cell = cell_write(ws, row, col, value)
         number_format = (formats or {}).get(col - 1)
+        cell.alignment = TOP_RIGHT if number_format and isinstance(value, str) else TOP
         if number_format and isinstance(value, int | Decimal) and not isinstance(value, bool):
             cell.number_format = number_format
         cells.append(cell)
@@ -168,10 +175,12 @@ def _notes(ws, row: int, lines: list[str], widths: list[float]) -> None:
         _note(ws, row + offset, text, len(widths))
 
 
-def _finish(ws, info: PrintInfo, *, header_row: int, notes: list[str], given=None, skip=()):
+def _finish(ws, info: PrintInfo, *, header_row: int, notes: list[str], given=None, skip=(), cap=16):
     """Fit the columns, add the legend under the table and set the sheet up to print."""
     last = ws.max_row
-    widths = sheet_fitted_widths(ws, skip_rows=skip, header_rows=[header_row], given=given or {})
+    widths = sheet_fitted_widths(
+        ws, skip_rows=skip, header_rows=[header_row], header_cap=cap, given=given or {}
+    )
     _notes(ws, last + 2, notes, widths)
     fit_row_heights(ws, widths)
     print_setup(ws, info, widths, title_rows=f"{header_row}:{header_row}")
@@ -246,6 +255,8 @@ def _summary_sheet(ws, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
             for cell in cells:
                 cell.fill = INCOMPLETE_FILL
         cells[10].alignment = WRAP
+        for cell in (cells[0], cells[1], cells[11]):
+            cell.alignment = TOP_CENTER
     threshold = _fmt(_snapshot(sheet).get("hotline_low_sample_threshold", 30))
     notes = [
         "排名：按综合得分从高到低，得分相同名次相同；批次内排名为同一批次内的名次。",
@@ -255,7 +266,9 @@ def _summary_sheet(ws, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
         f"热线低样本：评议期内已评价工单少于 {threshold} 件，满意率仅供参考。",
         "各项得分的计算过程见“计算说明”工作表。",
     ]
-    _finish(ws, info, header_row=2, notes=notes, skip=[1], given={10: 24})
+    # The 缺少 column wraps at a fixed width when a row needs it; headers wrap at 12.
+    given = {10: 30} if any(row.missing for row in rows) else {}
+    _finish(ws, info, header_row=2, notes=notes, skip=[1], given=given, cap=12)
     ws.freeze_panes = "E3"
 
 
