@@ -507,7 +507,7 @@ def _hotline_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
             _component(row, "hotline"),
             "是" if h.get("low_sample") else "",
         ]
-        _values(ws, r, values, formats)
+        _values(ws, r, values, formats)[-1].alignment = TOP_CENTER
     settings = _snapshot(sheet)
     flat = _fmt(settings.get("hotline_volume_flat_score", 80))
     factor = _fmt(settings.get("hotline_change_factor", 100))
