@@ -56,7 +56,7 @@ def notice(campaign: Campaign) -> OfficialDocument:
     doc.table(
         headers,
         [_row(row) for row in rows],
-        widths_mm=(9, 13, 38, 16, 16, 16, 16, 16, 16),
+        widths_mm=(9, 14, 37, 16, 16, 16, 16, 16, 16),
         size=SIZE_5,
         align_right=range(3, 9),
     )
@@ -115,7 +115,7 @@ def _chart(rows: list[ScoreRow]) -> bytes | None:
         logger.warning("no CJK font for the results chart; labels may not render")
     names = [r.department_name for r in reversed(scored)]
     values = [float(r.composite) for r in reversed(scored)]  # type: ignore[arg-type]
-    figure, axes = plt.subplots(figsize=(6.2, 0.42 * len(scored) + 1.0), dpi=200)
+    figure, axes = plt.subplots(figsize=(6.2, 0.32 * len(scored) + 0.9), dpi=200)
     try:
         bars = axes.barh(range(len(scored)), values, color="#9b1c1c", height=0.6)
         axes.set_yticks(range(len(scored)))
