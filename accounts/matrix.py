@@ -66,6 +66,7 @@ rectification         report    -         -     -     -      -          y       
 rectification_api     read      -         y     y     -      -          y       -
 rectification_api     report    -         -     -     -      -          y       -
 django_admin          open      -         y     y     -      -          -       -
+official_document     download  -         y     y     -      -          -       -
 """
 
 
@@ -147,6 +148,11 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "legacy:campaigns-staff-vote-close": ("selection_vote", "manage"),
     "legacy:campaigns-staff-vote-runoff": ("selection_vote", "manage"),
     "legacy:campaigns-staff-vote-publish": ("selection_vote", "manage"),
+    # official Word documents (staff prefix /staff/<slug>/documents/…)
+    "campaigns-staff:documents": only(GET=("official_document", "download")),
+    "campaigns-staff:documents-zip": only(GET=("official_document", "download")),
+    "campaigns-staff:document": only(GET=("official_document", "download")),
+    "campaigns-staff:document-department": only(GET=("official_document", "download")),
     "campaigns:detail": ("public_page", "view"),
     "campaigns:department": ("public_page", "view"),
     "campaigns:statement-file": ("public_page", "view"),

@@ -8,7 +8,10 @@ class ScoringConfig(AppConfig):
     def ready(self) -> None:
         from core.audit import audit_register
 
-        from . import permissions  # noqa: F401 - registers the object rules
+        from . import (
+            documents,  # noqa: F401 - registers the official Word documents
+            permissions,  # noqa: F401 - registers the object rules
+        )
 
         for name in ("ScoringConfig", "ResearchScore", "CommitteeSession", "PublicVote"):
             audit_register(self.get_model(name))
