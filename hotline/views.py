@@ -19,7 +19,14 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
-from core.spreadsheets import Sheet, safe_cell, safe_text, workbook_bytes
+from core.spreadsheets import (
+    INTEGER,
+    Sheet,
+    exported_info,
+    safe_cell,
+    safe_text,
+    workbook_bytes,
+)
 
 from . import selectors
 from .forms import AliasForm, ImportUploadForm
@@ -111,6 +118,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     header = ["行号", "原因", *(batch.header or ["原始内容"])]
     filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
     if fmt == "xlsx":
+        title = f"12345 {batch.source.name} · 导入批次 {batch.pk} · {batch.file_name}"
         body = workbook_bytes(
             [
                 Sheet(
@@ -120,9 +128,11 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                         [error.row_number, error.reason, *error.raw]
                         for error in rows.iterator(chunk_size=2000)
                     ),
-                    [8, 30],
+                    [0, 30],
+                    {0: INTEGER},
                 )
-            ]
+            ],
+            exported_info(title),
         )
         response = HttpResponse(
             body,
