@@ -81,7 +81,7 @@ class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
                     "审计日志",
                     EXPORT_HEADERS,
                     audit_rows(changelist.get_queryset(request)),
-                    (20, 0, 0, 0, 30, 0, 60),
+                    (20, 0, 0, 0, 40, 0, 60),
                     {0: TIMESTAMP},
                     landscape=True,
                 )

@@ -118,7 +118,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     header = ["行号", "原因", *(batch.header or ["原始内容"])]
     filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
     if fmt == "xlsx":
-        title = f"12345 {batch.source.name} · 导入批次 {batch.pk} · {batch.file_name}"
+        title = f"{batch.source.name} · 导入批次 {batch.pk} · {batch.file_name}"
         body = workbook_bytes(
             [
                 Sheet(
