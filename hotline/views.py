@@ -29,6 +29,7 @@ from core.spreadsheets import (
 )
 
 from . import selectors
+from .exports import department_analytics_xlsx
 from .forms import AliasForm, ImportUploadForm
 from .models import AliasChange, ImportBatch, ImportRowError
 from .services import (
@@ -219,6 +220,33 @@ def department_analytics(request: HttpRequest, slug: str, department_slug: str) 
     )
     context.update({"campaign": campaign, "department": evaluated.department})
     return render(request, "hotline/department_analytics.html", context)
+
+
+@staff_only
+def department_analytics_export(
+    request: HttpRequest, slug: str, department_slug: str
+) -> HttpResponse:
+    """The department's analytics page as a workbook (hotline/exports.py)."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = get_object_or_404(
+        EvaluatedDepartment.objects.select_related("department"),
+        campaign=campaign,
+        department__slug=department_slug,
+    )
+    start, end = campaign.evaluation_start, campaign.evaluation_end
+    info = exported_info(
+        f"{campaign.title} · {evaluated.department.name} · 12345热线",
+        frozen=f"评价期 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}",
+    )
+    body = department_analytics_xlsx(
+        department_id=evaluated.department_id, start=start, end=end, info=info
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"hotline-{campaign.slug}-{evaluated.department.slug}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def department_panel(*, department_id: int, start: dt.date, end: dt.date) -> dict:
