@@ -33,6 +33,9 @@ if admin.site.is_registered(LogEntry):
 
 
 def _changes(entry: LogEntry) -> str:
+    if entry.action == LogEntry.Action.ACCESS and isinstance(entry.additional_data, dict):
+        # A read that left a trace (core.audit.audit_access): what was read, and the details.
+        return "\n".join(f"{key}: {value}" for key, value in entry.additional_data.items())
     changes = entry.changes_dict or {}
     return "\n".join(
         f"{field}: {json.dumps(values[0], ensure_ascii=False)} → "

@@ -154,8 +154,8 @@ def audit_access(*, actor, target: Model, what: str, details: dict[str, Any]) ->
     """An "accessed" entry (auditlog's ACCESS action) for a read that must leave a trace,
     such as an export holding personal data: who, when, from where, on `target` (the
     campaign), `what` was read and `details` (how many rows, the stated reason). The admin's
-    audit list shows it like the other entries; `changes` holds the details so the list and
-    its Excel export show them without a custom column."""
+    audit pages show the details as changes from "" to the value (auditlog renders only
+    [before, after] pairs); `additional_data` keeps them as given."""
     context = _context()
     actor = actor if getattr(actor, "is_authenticated", False) else None
     return LogEntry.objects.create(
@@ -164,8 +164,8 @@ def audit_access(*, actor, target: Model, what: str, details: dict[str, Any]) ->
         object_id=target.pk if isinstance(target.pk, int) else None,
         object_repr=smart_str(target)[:200],
         action=LogEntry.Action.ACCESS,
-        changes={"读取": what, **{key: str(value) for key, value in details.items()}},
-        additional_data={"access": what, **details},
+        changes={"读取": ["", what], **{key: ["", str(value)] for key, value in details.items()}},
+        additional_data={"读取": what, **details},
         actor=actor,
         actor_email=getattr(actor, "email", None) if actor else None,
         remote_addr=context.get("remote_addr"),

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from auditlog.context import set_actor
+from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -40,6 +41,9 @@ def test_audit_export_prints_readably_and_lists_contact_exports(client, tmp_path
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     (access,) = [r for r in rows if r[5] == "访问"]
     assert "导出意见建议（含联系方式）" in access[6] and "条数: 1" in access[6]
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    detail = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    assert detail.status_code == 200 and "回访核实" in detail.content.decode()
     pages = printed(response.content, tmp_path / "audit.xlsx")
     assert len(pages) >= 2
     assert_prints_readably(pages, header="操作人", version="导出于")
