@@ -10,6 +10,7 @@ import json
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -37,11 +38,12 @@ def _changes(entry: LogEntry) -> str:
         # A read that left a trace (core.audit.audit_access): what was read, and the details.
         return "\n".join(f"{key}: {value}" for key, value in entry.additional_data.items())
     changes = entry.changes_dict or {}
+    # Fields by their (Chinese) verbose names, as the admin's audit pages show them.
     return "\n".join(
-        f"{field}: {json.dumps(values[0], ensure_ascii=False)} → "
+        f"{get_field_verbose_name(entry, field)}: {json.dumps(values[0], ensure_ascii=False)} → "
         f"{json.dumps(values[-1], ensure_ascii=False)}"
         if isinstance(values, list)
-        else f"{field}: {values}"
+        else f"{get_field_verbose_name(entry, field)}: {values}"
         for field, values in changes.items()
     )
 

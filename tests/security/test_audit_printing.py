@@ -44,6 +44,8 @@ def test_audit_export_prints_readably_and_lists_contact_exports(client, tmp_path
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
     detail = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
     assert detail.status_code == 200 and "回访核实" in detail.content.decode()
+    title_change = next(r for r in rows if r[5] == "修改" and "第49次修改" in r[6])
+    assert title_change[6].startswith("问题: ")  # the field's verbose name, not "title"
     pages = printed(response.content, tmp_path / "audit.xlsx")
     assert len(pages) >= 2
     assert_prints_readably(pages, header="操作人", version="导出于")
