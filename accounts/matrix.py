@@ -210,6 +210,8 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:alias-undo": only(POST=("hotline_import", "change")),
     "scoring:hotline-comparison": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
+    # printable exports (issue 16): one department's hotline analytics as a workbook
+    "hotline:department-export": ("hotline_analytics", "view"),
     # rectification (staff prefix /staff/<slug>/rectification/…, liaison prefix
     # /workspace/liaison/rectification/…, public /<slug>/progress/…)
     "rectification:dashboard": ("rectification", "view"),

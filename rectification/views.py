@@ -18,10 +18,11 @@ from campaigns.selectors import campaign_for_user, campaigns_for_user, public_ca
 from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
+from core.spreadsheets import exported_info
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services
-from .exports import ledger_measures, ledger_xlsx
+from .exports import ledger_measures, ledger_scope, ledger_xlsx
 from .forms import (
     EvidenceForm,
     MeasureForm,
@@ -468,7 +469,12 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     measures = ledger_measures(
         campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
     )
-    data = ledger_xlsx(measures, today=timezone.localdate())
+    info = exported_info(
+        ledger_scope(
+            campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
+        )
+    )
+    data = ledger_xlsx(measures, today=timezone.localdate(), info=info)
     suffix = f"-batch{batch}" if batch.isdigit() else ""
     suffix += f"-{department}" if department else ""
     response = HttpResponse(
