@@ -134,6 +134,10 @@ class Measure(models.Model):
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
 
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == self.State.WITHDRAWN
+
 
 class ProgressUpdate(FrozenModel, models.Model):
     class State(models.TextChoices):

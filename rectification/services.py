@@ -330,10 +330,12 @@ def update_create(
         cleaned = [(name, clean_upload(data, name=name, max_bytes=limit)) for name, data in files]
     except RejectedFile as exc:
         raise ValidationError(str(exc)) from exc
-    measure_ids = set(plan.measures.values_list("id", flat=True))
+    measure_ids = set(
+        plan.measures.exclude(state=Measure.State.WITHDRAWN).values_list("id", flat=True)
+    )
     values = {mid: v for mid, v in (values or {}).items() if v is not None}
     if set(values) - measure_ids:
-        raise ValidationError("指标数值只能填写本方案的整改措施。")
+        raise ValidationError("指标数值只能填写本方案未撤回的整改措施。")
     update = ProgressUpdate.objects.create(
         plan=plan, text=text, percent=percent, author=actor, created_at=_now(at)
     )

@@ -196,7 +196,7 @@ def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": issue.department.campaign,
             "plan_form": PlanForm(initial={"goals": plan.goals, "deadline": plan.deadline}),
             "measure_form": MeasureForm(prefix="m"),
-            "update_form": UpdateForm(measures=measures),
+            "update_form": UpdateForm(measures=[m for m in measures if not m.is_withdrawn]),
             "evidence_form": EvidenceForm(),
         },
     )
@@ -358,7 +358,9 @@ def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.LIAISON)
 def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
     issue, plan = _liaison_plan(request, pk)
-    form = UpdateForm(request.POST, request.FILES, measures=plan.measures.all())
+    form = UpdateForm(
+        request.POST, request.FILES, measures=plan.measures.exclude(state=Measure.State.WITHDRAWN)
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, "；".join(errors))

@@ -285,3 +285,17 @@ def test_public_api_shows_the_withdrawal_reason(client, plan):
     assert measures[first.title]["status"] == "withdrawn"
     assert measures[first.title]["withdraw_reason"] == "并入其他措施"
     assert Decimal(measures[first.title]["target_value"]) == Decimal(353)
+
+
+def test_no_indicator_value_is_taken_for_a_withdrawn_measure(client, plan):
+    first, second = _measures(plan)
+    services.measure_withdraw(measure=first, actor=plan.liaison, reason="并入其他措施")
+    client.force_login(plan.liaison)
+
+    html = client.get(reverse("rectification:liaison-issue", args=[plan.key_issue_id]))
+
+    assert f"{first.title}（目标" not in html.content.decode()
+    with pytest.raises(Exception, match="未撤回"):
+        services.update_create(
+            plan=plan, actor=plan.liaison, text="x", percent=1, values={first.pk: 1}
+        )
