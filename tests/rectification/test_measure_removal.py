@@ -3,16 +3,19 @@ one that has progress, with a reason: 已撤回 stays in the ledger, the history
 page. Only their own department's, only while the batch's ledger is not frozen."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from campaigns.stages import Stage
 from rectification import services
 from rectification.models import Event, Measure, Plan
+from rectification.selectors import workspace_issue
 from tests.confirming import post_confirmed
 from tests.factories import LiaisonFactory, StaffFactory
 
@@ -183,8 +186,6 @@ def test_withdrawn_measures_leave_the_issue_status(plan):
     first, second = _measures(plan)
     services.measure_mark_done(measure=second, actor=plan.liaison, evidence="已建立")
     services.measure_withdraw(measure=first, actor=plan.liaison, reason="并入其他措施")
-    from rectification.selectors import workspace_issue
-
     progress = workspace_issue(issue=plan.key_issue, today=dt.date(2021, 6, 1))
 
     assert progress.badge.code == "done"  # the only measure left is done
@@ -299,3 +300,16 @@ def test_no_indicator_value_is_taken_for_a_withdrawn_measure(client, plan):
         services.update_create(
             plan=plan, actor=plan.liaison, text="x", percent=1, values={first.pk: 1}
         )
+
+
+def test_the_ledger_export_keeps_a_withdrawn_measure_with_its_reason(client, plan):
+    first, _ = _measures(plan)
+    services.measure_withdraw(measure=first, actor=plan.liaison, reason="并入其他措施")
+    client.force_login(plan.staff)
+    slug = plan.key_issue.department.campaign.slug
+
+    response = client.get(reverse("rectification:ledger", args=[slug]))
+
+    ws = load_workbook(io.BytesIO(response.content)).active
+    state = {r[3]: r[10] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert state[first.title] == "已撤回：并入其他措施"
