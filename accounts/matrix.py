@@ -267,7 +267,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "api:plan-submit": only(POST=RECT_REPORT),
     "api:plan-publish": only(POST=RECT_REVIEW),
     "api:measure-list": only(GET=RECT_READ, POST=RECT_REPORT),
-    "api:measure-detail": only(GET=RECT_READ, PATCH=RECT_REPORT),
+    "api:measure-detail": only(GET=RECT_READ, PATCH=RECT_REPORT, DELETE=RECT_REPORT),
     "api:measure-done": only(POST=RECT_REPORT),
     "api:measure-close": only(POST=RECT_REVIEW),
     "api:progress-update-list": only(GET=RECT_READ, POST=RECT_REPORT),
@@ -287,6 +287,12 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "admin:autocomplete": only(GET=ADMIN_SITE),
     "admin:jsi18n": only(GET=ADMIN_SITE),
     "admin:password_change_done": only(GET=ADMIN_SITE),
+    # runux (issue 17): reminders marked read; liaisons delete or withdraw a measure
+    "rectification:liaison-notice-read": only(POST=("rectification", "report")),
+    "rectification:liaison-notices-read-all": only(POST=("rectification", "report")),
+    "rectification:liaison-measure-delete": only(POST=("rectification", "report")),
+    "rectification:liaison-measure-withdraw": only(POST=("rectification", "report")),
+    "api:measure-withdraw": only(POST=RECT_REPORT),
 }
 
 # The Django admin: the matrix gates it as a whole (MatrixMiddleware), and Django's own

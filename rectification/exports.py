@@ -48,7 +48,9 @@ def ledger_rows(measures, today: dt.date):
             m.target_value,
             m.current_value,
             m.target_unit,
-            m.get_state_display(),
+            # A withdrawn measure carries its reason, as on the public page.
+            m.get_state_display()
+            + (f"：{m.withdraw_reason}" if m.state == Measure.State.WITHDRAWN else ""),
             m.round,
             timezone.localdate(m.last_update) if m.last_update else None,
             overdue_days(deadline=m.deadline, state=m.state, today=today),
