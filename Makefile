@@ -23,10 +23,25 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-## make run: set up everything, load the demo campaign, serve on http://127.0.0.1:8000
-run: demo
-	@echo "评议 pingyi: http://$(HOST):$(PORT)/  (Ctrl-C 停止 / to stop)"
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+# The host names `make run` answers to: the one it listens on plus the loopback names; any
+# name when it listens on every interface (HOST=0.0.0.0). ALLOWED_HOSTS=… overrides it.
+comma := ,
+space := $(subst ,, )
+ifeq ($(HOST),0.0.0.0)
+RUN_ALLOWED_HOSTS := *
+else
+RUN_ALLOWED_HOSTS := $(subst $(space),$(comma),$(sort $(HOST) 127.0.0.1 localhost))
+endif
+
+## make run: set up everything, load the demo campaign, serve on http://$(HOST):$(PORT) as users
+## see it: DEBUG off (Chinese error pages, static files served by WhiteNoise from static/).
+## `DEBUG=1 make run` for Django's debug pages; `PORT=8101 HOST=0.0.0.0 make run` to move it.
+run: migrate
+	$(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
+	@echo ""
+	@echo "评议 pingyi: http://$(HOST):$(PORT)/  (DEBUG=$${DEBUG:-0}; Ctrl-C 停止 / to stop)"
+	DEBUG=$${DEBUG:-0} ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(RUN_ALLOWED_HOSTS)}" \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (browser and docker-compose checks install their Debian packages)
 test: $(STAMP)

@@ -66,6 +66,7 @@ rectification         report    -         -     -     -      -          y       
 rectification_api     read      -         y     y     -      -          y       -
 rectification_api     report    -         -     -     -      -          y       -
 django_admin          open      -         y     y     -      -          -       -
+official_document     download  -         y     y     -      -          -       -
 """
 
 
@@ -147,6 +148,11 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "legacy:campaigns-staff-vote-close": ("selection_vote", "manage"),
     "legacy:campaigns-staff-vote-runoff": ("selection_vote", "manage"),
     "legacy:campaigns-staff-vote-publish": ("selection_vote", "manage"),
+    # official Word documents (staff prefix /staff/<slug>/documents/…)
+    "campaigns-staff:documents": only(GET=("official_document", "download")),
+    "campaigns-staff:documents-zip": only(GET=("official_document", "download")),
+    "campaigns-staff:document": only(GET=("official_document", "download")),
+    "campaigns-staff:document-department": only(GET=("official_document", "download")),
     "campaigns:detail": ("public_page", "view"),
     "campaigns:department": ("public_page", "view"),
     "campaigns:statement-file": ("public_page", "view"),
@@ -204,6 +210,8 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:alias-undo": only(POST=("hotline_import", "change")),
     "scoring:hotline-comparison": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
+    # printable exports (issue 16): one department's hotline analytics as a workbook
+    "hotline:department-export": ("hotline_analytics", "view"),
     # rectification (staff prefix /staff/<slug>/rectification/…, liaison prefix
     # /workspace/liaison/rectification/…, public /<slug>/progress/…)
     "rectification:dashboard": ("rectification", "view"),
@@ -259,7 +267,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "api:plan-submit": only(POST=RECT_REPORT),
     "api:plan-publish": only(POST=RECT_REVIEW),
     "api:measure-list": only(GET=RECT_READ, POST=RECT_REPORT),
-    "api:measure-detail": only(GET=RECT_READ, PATCH=RECT_REPORT),
+    "api:measure-detail": only(GET=RECT_READ, PATCH=RECT_REPORT, DELETE=RECT_REPORT),
     "api:measure-done": only(POST=RECT_REPORT),
     "api:measure-close": only(POST=RECT_REVIEW),
     "api:progress-update-list": only(GET=RECT_READ, POST=RECT_REPORT),
@@ -279,6 +287,12 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "admin:autocomplete": only(GET=ADMIN_SITE),
     "admin:jsi18n": only(GET=ADMIN_SITE),
     "admin:password_change_done": only(GET=ADMIN_SITE),
+    # runux (issue 17): reminders marked read; liaisons delete or withdraw a measure
+    "rectification:liaison-notice-read": only(POST=("rectification", "report")),
+    "rectification:liaison-notices-read-all": only(POST=("rectification", "report")),
+    "rectification:liaison-measure-delete": only(POST=("rectification", "report")),
+    "rectification:liaison-measure-withdraw": only(POST=("rectification", "report")),
+    "api:measure-withdraw": only(POST=RECT_REPORT),
 }
 
 # The Django admin: the matrix gates it as a whole (MatrixMiddleware), and Django's own

@@ -10,6 +10,7 @@ import json
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -19,25 +20,30 @@ from django.utils import timezone
 
 from core.admin import OrganizerScopedAdmin, SiteReadOnlyMixin
 from core.audit import audited_update
-from core.spreadsheets import workbook_bytes
+from core.spreadsheets import Sheet, exported_info, workbook_bytes
 
 from .models import ApiClient, Scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = ("时间", "操作人", "来源地址", "对象类型", "对象", "动作", "变更（前 → 后）")
 ACTIONS = {0: "新建", 1: "修改", 2: "删除", 3: "访问"}
+TIMESTAMP = "yyyy-mm-dd hh:mm:ss"
 
 if admin.site.is_registered(LogEntry):
     admin.site.unregister(LogEntry)
 
 
 def _changes(entry: LogEntry) -> str:
+    if entry.action == LogEntry.Action.ACCESS and isinstance(entry.additional_data, dict):
+        # A read that left a trace (core.audit.audit_access): what was read, and the details.
+        return "\n".join(f"{key}: {value}" for key, value in entry.additional_data.items())
     changes = entry.changes_dict or {}
+    # Fields by their (Chinese) verbose names, as the admin's audit pages show them.
     return "\n".join(
-        f"{field}: {json.dumps(values[0], ensure_ascii=False)} → "
+        f"{get_field_verbose_name(entry, field)}: {json.dumps(values[0], ensure_ascii=False)} → "
         f"{json.dumps(values[-1], ensure_ascii=False)}"
         if isinstance(values, list)
-        else f"{field}: {values}"
+        else f"{get_field_verbose_name(entry, field)}: {values}"
         for field, values in changes.items()
     )
 
@@ -45,7 +51,8 @@ def _changes(entry: LogEntry) -> str:
 def audit_rows(queryset):
     for entry in queryset.select_related("actor", "content_type").iterator(chunk_size=2000):
         yield (
-            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+            # Excel has no time zones: local time, as the admin pages show it.
+            timezone.localtime(entry.timestamp).replace(tzinfo=None),
             entry.actor.username if entry.actor else "（系统）",
             entry.remote_addr or "",
             entry.content_type.name if entry.content_type else "",
@@ -75,13 +82,16 @@ class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
         changelist = self.get_changelist_instance(request)
         data = workbook_bytes(
             [
-                (
+                Sheet(
                     "审计日志",
                     EXPORT_HEADERS,
                     audit_rows(changelist.get_queryset(request)),
-                    (20, 14, 16, 16, 30, 8, 60),
+                    (20, 0, 0, 0, 40, 0, 60),
+                    {0: TIMESTAMP},
+                    landscape=True,
                 )
-            ]
+            ],
+            exported_info(),
         )
         response = HttpResponse(data, content_type=XLSX)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

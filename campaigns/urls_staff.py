@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_member, views_staff
+from . import views_documents, views_member, views_staff
 
 app_name = "campaigns-staff"
 
@@ -57,4 +57,21 @@ urlpatterns = [
         name="statement",
     ),
     path("workspace/member/votes/<int:pk>/", views_member.ballot, name="ballot"),
+    # official Word documents (评议意见, 整改情况报告, 评议结果通报)
+    path("staff/<slug:slug>/documents/", views_documents.documents, name="documents"),
+    path(
+        "staff/<slug:slug>/documents/all.zip",
+        views_documents.documents_download,
+        name="documents-zip",
+    ),
+    path(
+        "staff/<slug:slug>/documents/<slug:kind>.docx",
+        views_documents.document_download,
+        name="document",
+    ),
+    path(
+        "staff/<slug:slug>/documents/<slug:kind>/<slug:department_slug>.docx",
+        views_documents.document_download,
+        name="document-department",
+    ),
 ]

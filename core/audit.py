@@ -148,3 +148,27 @@ def audited_bulk_create(objs, *, actor) -> list[Model]:
         entries = _entries(pairs, action=LogEntry.Action.CREATE, actor=actor)
         LogEntry.objects.bulk_create(entries, batch_size=CHUNK)
     return created
+
+
+def audit_access(*, actor, target: Model, what: str, details: dict[str, Any]) -> LogEntry:
+    """An "accessed" entry (auditlog's ACCESS action) for a read that must leave a trace,
+    such as an export holding personal data: who, when, from where, on `target` (the
+    campaign), `what` was read and `details` (how many rows, the stated reason). The admin's
+    audit pages show the details as changes from "" to the value (auditlog renders only
+    [before, after] pairs); `additional_data` keeps them as given."""
+    context = _context()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_pk=str(target.pk),
+        object_id=target.pk if isinstance(target.pk, int) else None,
+        object_repr=smart_str(target)[:200],
+        action=LogEntry.Action.ACCESS,
+        changes={"读取": ["", what], **{key: ["", str(value)] for key, value in details.items()}},
+        additional_data={"读取": what, **details},
+        actor=actor,
+        actor_email=getattr(actor, "email", None) if actor else None,
+        remote_addr=context.get("remote_addr"),
+        remote_port=context.get("remote_port"),
+        cid=get_cid(),
+    )

@@ -7,6 +7,10 @@ where the new one also needs the campaign slug passes `slug_from`, a function
 `(request, pk) -> slug` that looks the object up within what the user may see and raises
 Http404 otherwise (so the redirect does not tell strangers which campaign an id belongs to).
 
+A form posted to an old address (a page left open across the upgrade) gets 308, not 301:
+browsers follow a 301 with a GET and the form's data would be lost, while a 308 makes them
+send the same POST, body and CSRF token included, to the new address.
+
 The redirect grants nothing: the page it points to enforces its own permissions."""
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ def legacy_redirect(
         kwargs["slug"] = slug_from(request, kwargs["pk"])
     url = reverse(to, kwargs=kwargs)
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    response = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308  # same method and body at the new address
+    return response
 
 
 def moved(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import io
 import itertools
+import math
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ def fitted_widths(
     given: Sequence[int] = (),
 ) -> list[int]:
     """Column widths that fit the header and the values (no "###"), capped at MAX_FIT_WIDTH;
-    a width in `given` wins for its column."""
+    a width in `given` wins for its column (0 or None there: fitted like the rest)."""
     formats = formats or {}
     widths = [display_width(title) for title in headers]
     for values in rows:
@@ -144,7 +145,7 @@ def fitted_widths(
                 widths[index] = width
     fitted = [min(max(width + 2, 6), MAX_FIT_WIDTH) for width in widths]
     for index, width in enumerate(given):
-        if index < len(fitted):
+        if width and index < len(fitted):
             fitted[index] = width
     return fitted
 
@@ -202,6 +203,43 @@ class Sheet:
     landscape: bool | None = None
 
 
+# Points per printed line of 11-point text in a wrapped cell: Noto Sans CJK, which
+# LibreOffice falls back to for Chinese, sets 11-point lines about 15.9 points apart.
+LINE_HEIGHT = 16
+# Printed width of a CJK character in Excel units as LibreOffice and Excel render 11-point
+# text (measured: 12 characters fill a column 20 wide in LibreOffice; Excel's are a bit
+# wider), used to guess how many lines wrapped text takes.
+CJK_PRINT_WIDTH = 1.8
+
+
+def wrapped_lines(value: Any, width: float) -> int:
+    """How many lines `value` takes when wrapped in a column `width` units wide."""
+    if value is None or width <= 2:
+        return 1
+    total = 0
+    for line in str(value).splitlines() or [""]:
+        shown = sum(
+            CJK_PRINT_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in line
+        )
+        total += max(1, math.ceil(shown / (width - 1.5)))
+    return total
+
+
+def _row_height(
+    sheet: Any, row: int, values: Sequence[Any], widths: Sequence[float], wrapped: Iterable[int]
+) -> None:
+    """Give row `row` the height its wrapped cells need. LibreOffice (7.4) keeps the default
+    height of a row without one when it opens an .xlsx, so a wrapped long text would print
+    its first line only; Excel shows the same height."""
+    from openpyxl.worksheet.dimensions import RowDimension
+
+    lines = max(
+        (wrapped_lines(values[i], widths[i]) for i in wrapped if i < len(values)), default=1
+    )
+    if lines > 1:
+        sheet.row_dimensions[row] = RowDimension(sheet, index=row, ht=lines * LINE_HEIGHT)
+
+
 def workbook_bytes(sheets: Iterable[Sheet | tuple], info: PrintInfo | None = None) -> bytes:
     """The XLSX of these tables, set up to print (see print_setup). Rows are streamed
     (write-only workbook): 100,000 rows of rejected hotline tickets never sit in memory as
@@ -216,6 +254,7 @@ def workbook_bytes(sheets: Iterable[Sheet | tuple], info: PrintInfo | None = Non
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOR)
     header_align = Alignment(wrap_text=True, vertical="center")
     wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")  # beside wrapped text, so a tall row reads across
     for spec in sheets:
         if not isinstance(spec, Sheet):
             spec = Sheet(*spec)
@@ -235,20 +274,116 @@ def workbook_bytes(sheets: Iterable[Sheet | tuple], info: PrintInfo | None = Non
             cell = cell_set(WriteOnlyCell(sheet), title)
             cell.font, cell.fill, cell.alignment = header_font, header_fill, header_align
             header.append(cell)
+        _row_height(sheet, 1, spec.headers, widths, range(len(widths)))
         sheet.append(header)
         count = 1
         for values in itertools.chain(sample, rows):
             count += 1
+            if wrapped:
+                _row_height(sheet, count, values, widths, wrapped)
             cells = []
             for index, value in enumerate(values):
                 cell = cell_set(WriteOnlyCell(sheet), value)
                 if index in wrapped:
                     cell.alignment = wrap
+                elif wrapped:
+                    cell.alignment = top
                 number_format = spec.formats.get(index)
                 if number_format and value is not None and not isinstance(value, str):
                     cell.number_format = number_format
                 cells.append(cell)
             sheet.append(cells)
+            sheet.row_dimensions.pop(count, None)  # written: keep no per-row objects
         last = get_column_letter(max(len(spec.headers), 1))
         sheet.auto_filter.ref = f"A1:{last}{count}"
     return workbook_save(workbook)
+
+
+# ---------------------------------------------------------------- sheets laid out by hand
+def shown_width(value: Any, number_format: str | None = None) -> int:
+    """Like display_width, for any number format with decimals ("0.000000", "0.00##",
+    "0.00%", literals in quotes): the widest text the cell can show."""
+    numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    if not numeric or not number_format or number_format == "General":
+        return display_width(value, number_format)
+    import re
+
+    code = number_format.split(";")[0]
+    literal = "".join(re.findall(r'"([^"]*)"', code))
+    code = re.sub(r'"[^"]*"', "", code)
+    decimals = len(re.findall(r"[0#]", code.split(".", 1)[1])) if "." in code else 0
+    percent = "%" in code
+    number = float(value) * (100 if percent else 1)
+    grouping = "," if "," in code else ""
+    text = f"{number:{grouping}.{decimals}f}" + ("%" if percent else "") + literal
+    return display_width(text)
+
+
+def sheet_fitted_widths(
+    sheet: Any,
+    *,
+    skip_rows: Iterable[int] = (),
+    header_rows: Iterable[int] = (),
+    header_cap: int = 16,
+    given: Mapping[int, float] | None = None,
+) -> list[float]:
+    """Fit the column widths of a sheet written cell by cell (normal mode) to what its cells
+    show, number formats included, so no number prints as "###"; sets them and returns them
+    (for print_setup). Rows in `skip_rows` (titles, merged notes) do not count; cells of
+    `header_rows` count at most `header_cap` (headers wrap); merged cells never count;
+    `given` (column index from 0 -> width) wins."""
+    from openpyxl.utils import get_column_letter
+
+    skip, headers, given = set(skip_rows), set(header_rows), dict(given or {})
+    merged = {
+        (row, col)
+        for ranges in sheet.merged_cells.ranges
+        for row, col in itertools.product(
+            range(ranges.min_row, ranges.max_row + 1), range(ranges.min_col, ranges.max_col + 1)
+        )
+    }
+    widths = [0] * sheet.max_column
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.row in skip or (cell.row, cell.column) in merged or cell.value is None:
+                continue
+            width = shown_width(cell.value, cell.number_format)
+            if cell.row in headers:
+                width = min(width, header_cap)
+            widths[cell.column - 1] = max(widths[cell.column - 1], width)
+    fitted: list[float] = [float(min(max(width + 2, 6), MAX_FIT_WIDTH)) for width in widths]
+    for index, fixed in given.items():
+        if index < len(fitted):
+            fitted[index] = fixed
+    for column, fit in enumerate(fitted, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = fit
+    return fitted
+
+
+def fit_row_heights(sheet: Any, widths: Sequence[float]) -> None:
+    """Set the height of every row holding wrapped text (merged cells across their columns)
+    to the lines it needs: neither LibreOffice nor Excel sizes rows of a generated file, so
+    without this a wrapped cell prints one line and hides the rest."""
+    spans = {
+        (ranges.min_row, ranges.min_col): sum(widths[ranges.min_col - 1 : ranges.max_col])
+        for ranges in sheet.merged_cells.ranges
+    }
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            key = (cell.row, cell.column)
+            width = spans.get(key) or (widths[cell.column - 1] if cell.column <= len(widths) else 0)
+            lines = max(lines, wrapped_lines(cell.value, width))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+
+
+def exported_info(campaign: str = "", *, frozen: str = "", now: Any = None) -> PrintInfo:
+    """PrintInfo of a live export (data that may still change): the footer names the export
+    time "导出于 YYYY-MM-DD HH:MM" (local time), beside a frozen/published date if any."""
+    from django.utils import timezone
+
+    stamp = timezone.localtime(now or timezone.now()).strftime("%Y-%m-%d %H:%M")
+    return PrintInfo(campaign=campaign, version=f"导出于 {stamp}", frozen=frozen)

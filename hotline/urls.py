@@ -20,4 +20,9 @@ urlpatterns = [
         views.department_analytics,
         name="department",
     ),
+    path(
+        "staff/<slug:slug>/hotline/departments/<slug:department_slug>/analytics.xlsx",
+        views.department_analytics_export,
+        name="department-export",
+    ),
 ]

@@ -19,9 +19,17 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
-from core.spreadsheets import Sheet, safe_cell, safe_text, workbook_bytes
+from core.spreadsheets import (
+    INTEGER,
+    Sheet,
+    exported_info,
+    safe_cell,
+    safe_text,
+    workbook_bytes,
+)
 
 from . import selectors
+from .exports import department_analytics_xlsx
 from .forms import AliasForm, ImportUploadForm
 from .models import AliasChange, ImportBatch, ImportRowError
 from .services import (
@@ -120,6 +128,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     header = ["行号", "原因", *(batch.header or ["原始内容"])]
     filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
     if fmt == "xlsx":
+        title = f"{batch.source.name} · 导入批次 {batch.pk} · {batch.file_name}"
         body = workbook_bytes(
             [
                 Sheet(
@@ -129,9 +138,11 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                         [error.row_number, error.reason, *error.raw]
                         for error in rows.iterator(chunk_size=2000)
                     ),
-                    [8, 30],
+                    [0, 30],
+                    {0: INTEGER},
                 )
-            ]
+            ],
+            exported_info(title),
         )
         response = HttpResponse(
             body,
@@ -218,6 +229,33 @@ def department_analytics(request: HttpRequest, slug: str, department_slug: str) 
     )
     context.update({"campaign": campaign, "department": evaluated.department})
     return render(request, "hotline/department_analytics.html", context)
+
+
+@staff_only
+def department_analytics_export(
+    request: HttpRequest, slug: str, department_slug: str
+) -> HttpResponse:
+    """The department's analytics page as a workbook (hotline/exports.py)."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = get_object_or_404(
+        EvaluatedDepartment.objects.select_related("department"),
+        campaign=campaign,
+        department__slug=department_slug,
+    )
+    start, end = campaign.evaluation_start, campaign.evaluation_end
+    info = exported_info(
+        f"{campaign.title} · {evaluated.department.name} · 12345热线",
+        frozen=f"评价期 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}",
+    )
+    body = department_analytics_xlsx(
+        department_id=evaluated.department_id, start=start, end=end, info=info
+    )
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"hotline-{campaign.slug}-{evaluated.department.slug}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def department_panel(*, department_id: int, start: dt.date, end: dt.date) -> dict:

@@ -175,3 +175,16 @@ class KeyIssueForm(forms.ModelForm):
             label="来源主题（归并后的意见建议）",
             widget=forms.CheckboxSelectMultiple,
         )
+
+
+class ContactExportForm(forms.Form):
+    """Asking for the citizens' contact details in the suggestions export: explicit (the box
+    must be ticked) and audited; the reason is optional and goes into the audit entry."""
+
+    include_contact = forms.BooleanField(label="包含联系方式", required=True)
+    reason = forms.CharField(
+        label="用途（选填，记入审计日志）",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：回访核实第二批意见"}),
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
 from core import publiccache
-from core.audit import audited_update
+from core.audit import audit_access, audited_update
 
 from .importing import DATE_FORMATS, ParsedRow, lookup
 from .models import (
@@ -493,3 +493,16 @@ def key_issue_bound_errors(batch) -> list[str]:
         for ev in rows
         if not low <= ev.n <= high
     ]
+
+
+def suggestion_contacts_exported(
+    *, campaign: Campaign, actor, rows: int, reason: str = "", filters: str = ""
+):
+    """Record that `actor` exported `rows` suggestions of `campaign` with the citizens'
+    contact details (an "accessed" audit entry: who, when, from where, how many, why)."""
+    return audit_access(
+        actor=actor,
+        target=campaign,
+        what="导出意见建议（含联系方式）",
+        details={"条数": rows, "理由": reason or "（未填写）", "筛选条件": filters or "（全部）"},
+    )

@@ -34,12 +34,14 @@ from campaigns.selectors import public_campaign as get_public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash
-from core.spreadsheets import workbook_bytes
+from core.spreadsheets import exported_info
 
 from . import services
 from .challenge import challenge_new, challenge_submission_key, challenge_verify
+from .exports import Counted, funnel_xlsx, suggestion_rows, suggestions_xlsx
 from .filters import PER_PAGE_CHOICES, KeyIssueBoardFilter, per_page
 from .forms import (
+    ContactExportForm,
     DeputySuggestionForm,
     ImportForm,
     KeyIssueForm,
@@ -49,7 +51,7 @@ from .forms import (
     TriageFilterForm,
 )
 from .importing import ImportFileError, read_rows
-from .models import Channel, KeyIssue, SourceType, Suggestion, Tag, Theme
+from .models import KeyIssue, Suggestion, Tag, Theme
 from .selectors import (
     department_funnels,
     deputy_submissions,
@@ -249,6 +251,7 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
             "departments": departments,
             "filter_theme": theme,
             "themes": Theme.objects.filter(campaign=campaign).only("id", "title").order_by("title"),
+            "contact_form": ContactExportForm(auto_id="contact-export-%s"),
         },
     )
 
@@ -543,6 +546,8 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 @role_required(*STAFF)
 def export_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The triage list (its filters in the query string) as a workbook. GET: without the
+    citizens' contact details. POST with 包含联系方式 ticked: with them, audited."""
     campaign = campaign_for_user(user=request.user, slug=slug)
     departments = list(evaluated_departments(campaign=campaign))
     filters = TriageFilterForm(
@@ -552,70 +557,29 @@ def export_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
         tags=Tag.objects.filter(campaign=campaign),
     )
     data = filters.cleaned_data if filters.is_valid() else {}
-    rows = (
-        (
-            s.receipt,
-            s.submitted_on,
-            s.get_channel_display(),
-            s.get_source_type_display(),
-            s.district.name if s.district else "",
-            s.department.department.name if s.department else "",
-            s.text,
-            s.get_status_display(),
-            s.theme.title if s.theme else "",
-            "、".join(t.name for t in s.tags.all()),
-            s.contact,
+    asked = ContactExportForm(request.POST) if request.method == "POST" else None
+    include_contact = bool(asked and asked.is_valid())
+    suggestions = suggestion_triage(campaign=campaign, filters=data).iterator(chunk_size=2000)
+    rows = Counted(suggestion_rows(suggestions, include_contact=include_contact))
+    body = suggestions_xlsx(
+        rows, include_contact=include_contact, info=exported_info(campaign.title)
+    )
+    if asked is not None and include_contact:
+        services.suggestion_contacts_exported(
+            campaign=campaign,
+            actor=request.user,
+            rows=rows.count,
+            reason=asked.cleaned_data["reason"],
+            filters=request.GET.urlencode(),
         )
-        for s in suggestion_triage(campaign=campaign, filters=data).iterator(chunk_size=2000)
-    )
-    headers = [
-        "回执编号",
-        "日期",
-        "征集渠道",
-        "来源类型",
-        "所属区县",
-        "涉及部门（单位）",
-        "内容",
-        "状态",
-        "归并主题",
-        "标签",
-        "联系方式",
-    ]
-    body = workbook_bytes(
-        [("意见建议", headers, rows, [16, 12, 12, 16, 10, 24, 60, 10, 30, 16, 16])]
-    )
-    return _xlsx(body, f"suggestions-{campaign.slug}.xlsx")
+    suffix = "-contacts" if include_contact else ""
+    return _xlsx(body, f"suggestions-{campaign.slug}{suffix}.xlsx")
 
 
 @role_required(*STAFF)
 def export_funnel(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
-    funnel_rows = department_funnels(campaign=campaign)
-    headers = [
-        "批次",
-        "部门（单位）",
-        "征集意见建议",
-        "已归并",
-        "归并主题",
-        "重点关注主题",
-        "重点整改问题",
-    ]
-    headers += [label for _, label in Channel.choices] + [label for _, label in SourceType.choices]
-    rows = [
-        [
-            r.department.batch.name if r.department else "",
-            r.department.department.name if r.department else "未确定部门",
-            r.collected,
-            r.merged,
-            r.themes,
-            r.focus_themes,
-            r.key_issues,
-            *[r.by_channel[v] for v, _ in Channel.choices],
-            *[r.by_source[v] for v, _ in SourceType.choices],
-        ]
-        for r in funnel_rows
-    ]
-    body = workbook_bytes([("征集归并情况", headers, rows, [10, 26] + [12] * (len(headers) - 2))])
+    body = funnel_xlsx(department_funnels(campaign=campaign), info=exported_info(campaign.title))
     return _xlsx(body, f"funnel-{campaign.slug}.xlsx")
 
 

@@ -1,30 +1,37 @@
-"""The ledger (整改台账) as an Excel sheet: one row per measure."""
+"""The ledger (整改台账) as an Excel sheet: one row per measure, set up to print (landscape,
+the header row on every page, campaign in the page header, export time and page numbers in
+the footer)."""
 
 import datetime as dt
 
 from django.db.models import Max, Q
+from django.utils import timezone
 
-from core.spreadsheets import Sheet, workbook_bytes
+from core.spreadsheets import DATE, INTEGER, PrintInfo, Sheet, workbook_bytes
+from departments.models import Department
 
 from .models import Measure, ProgressUpdate
 from .status import overdue_days
 
+# Width 0: fitted to the content. The two long text columns have fixed widths and wrap
+# (core.spreadsheets.WRAP_WIDTH), so a long measure takes lines, not the page's width.
 HEADERS = [
-    ("批次", 10),
-    ("被评议部门（单位）", 24),
-    ("重点整改问题", 32),
-    ("整改措施", 48),
-    ("责任单位", 20),
-    ("责任人", 12),
-    ("完成时限", 12),
-    ("目标值", 10),
-    ("当前值", 10),
-    ("单位", 8),
-    ("状态", 10),
-    ("整改轮次", 8),
-    ("最近公开进展", 14),
-    ("逾期天数", 10),
+    ("批次", 0),
+    ("被评议部门（单位）", 0),
+    ("重点整改问题", 40),
+    ("整改措施", 44),
+    ("责任单位", 0),
+    ("责任人", 0),
+    ("完成时限", 0),
+    ("目标值", 0),
+    ("当前值", 0),
+    ("单位", 0),
+    ("状态", 0),
+    ("整改轮次", 0),
+    ("最近公开进展", 0),
+    ("逾期天数", 0),
 ]
+FORMATS = {6: DATE, 11: INTEGER, 12: DATE, 13: INTEGER}
 
 
 def ledger_rows(measures, today: dt.date):
@@ -41,9 +48,11 @@ def ledger_rows(measures, today: dt.date):
             m.target_value,
             m.current_value,
             m.target_unit,
-            m.get_state_display(),
+            # A withdrawn measure carries its reason, as on the public page.
+            m.get_state_display()
+            + (f"：{m.withdraw_reason}" if m.state == Measure.State.WITHDRAWN else ""),
             m.round,
-            m.last_update.date() if m.last_update else None,
+            timezone.localdate(m.last_update) if m.last_update else None,
             overdue_days(deadline=m.deadline, state=m.state, today=today),
         ]
 
@@ -74,7 +83,17 @@ def ledger_measures(*, campaign, batch: int | None = None, department: str = "")
     )
 
 
-def ledger_xlsx(measures, *, today: dt.date) -> bytes:
+def ledger_scope(*, campaign, batch: int | None = None, department: str = "") -> str:
+    """The printed page header: the campaign, and the batch or department exported."""
+    parts = [campaign.title]
+    if batch:
+        parts += campaign.batches.filter(number=batch).values_list("name", flat=True)
+    if department:
+        parts += Department.objects.filter(slug=department).values_list("name", flat=True)
+    return " · ".join(parts)
+
+
+def ledger_xlsx(measures, *, today: dt.date, info: PrintInfo | None = None) -> bytes:
     return workbook_bytes(
         [
             Sheet(
@@ -82,6 +101,9 @@ def ledger_xlsx(measures, *, today: dt.date) -> bytes:
                 [h for h, _ in HEADERS],
                 ledger_rows(measures, today),
                 [w for _, w in HEADERS],
+                FORMATS,
+                landscape=True,
             )
-        ]
+        ],
+        info,
     )

@@ -80,6 +80,12 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤回理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class VerdictForm(forms.Form):
     result = forms.ChoiceField(label="评议意见", choices=Verdict.Result.choices)
     remarks = forms.CharField(

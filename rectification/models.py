@@ -73,6 +73,9 @@ class Measure(models.Model):
         IN_PROGRESS = "in_progress", "推进中"
         DONE = "done", "已完成"
         CLOSED = "closed", "已销号"
+        # A measure with progress that will not be carried on: kept, with its reason, in the
+        # ledger and on the public page (published progress stays as it was published).
+        WITHDRAWN = "withdrawn", "已撤回"
 
     OPEN_STATES = (State.NOT_STARTED, State.IN_PROGRESS)
 
@@ -99,6 +102,11 @@ class Measure(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    withdraw_reason = models.TextField("撤回理由", blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "整改措施"
@@ -107,6 +115,11 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="closed") | Q(closed_at__isnull=False),
                 name="closed_measure_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdraw_reason="")),
+                name="withdrawn_measure_has_reason_and_time",
             ),
             models.CheckConstraint(
                 condition=Q(target_value__isnull=True) | Q(target_value__gt=0),
@@ -120,6 +133,10 @@ class Measure(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == self.State.WITHDRAWN
 
 
 class ProgressUpdate(FrozenModel, models.Model):

@@ -18,6 +18,7 @@ from issues.models import KeyIssue
 from . import status
 from .models import (
     Event,
+    IndicatorValue,
     Measure,
     Notice,
     Plan,
@@ -77,6 +78,12 @@ class MeasureRow:
     overdue_days: int
     days_left: int
     lateness: status.Lateness | None = None
+    withdraw_reason: str = ""
+    withdrawn_at: dt.datetime | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.state == Measure.State.WITHDRAWN
 
     @property
     def progress(self) -> int | None:
@@ -126,6 +133,8 @@ def _measure_rows(
                 overdue_days=late.days if late.code == status.LATE_NOW else 0,
                 days_left=(deadline - today).days,
                 lateness=late,
+                withdraw_reason=getattr(m, "withdraw_reason", ""),
+                withdrawn_at=getattr(m, "withdrawn_at", None),
             )
         )
     return rows
@@ -467,6 +476,8 @@ ACTION_LABELS = {
     "measure.edit": "修改整改措施",
     "measure.done": "标记措施完成",
     "measure.close": "措施销号",
+    "measure.delete": "删除整改措施",
+    "measure.withdraw": "撤回整改措施",
     "update.submit": "报送整改进展",
     "update.publish": "公开整改进展",
     "update.return": "退回整改进展",
@@ -543,6 +554,18 @@ def issue_progress(*, issue: KeyIssue, today: dt.date) -> IssueProgress:
     return progress
 
 
+# ------------------------------------------------------------------ liaison extras
+def reported_measure_ids(*, plan: Plan) -> set[int]:
+    """Measures of a plan with an indicator value in any update (pending ones too)."""
+    return set(
+        IndicatorValue.objects.filter(measure__plan=plan).values_list("measure_id", flat=True)
+    )
+
+
+def unread_notice_count(*, user) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
 # ---------------------------------------------------------------------------- inboxes
 # The workspace inboxes count what these return; the pages they link to list the same rows.
 def pending_updates_by_campaign(*, campaign_ids: list[int]) -> dict[int, int]:
@@ -602,7 +625,3 @@ def liaison_due_measures(*, user, today: dt.date) -> QuerySet[Measure]:
         .select_related("plan__key_issue__department__campaign")
         .order_by("deadline", "id")
     )
-
-
-def unread_notices(*, user) -> QuerySet[Notice]:
-    return Notice.objects.filter(recipient=user, read_at__isnull=True)

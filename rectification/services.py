@@ -21,6 +21,7 @@ from .models import (
     Event,
     IndicatorValue,
     Measure,
+    Notice,
     Plan,
     PlanVersion,
     ProgressUpdate,
@@ -170,6 +171,8 @@ def measure_save(
     *, plan: Plan, actor, measure: Measure | None = None, at=None, **fields
 ) -> Measure:
     created = measure is None
+    if measure is not None and measure.state == Measure.State.WITHDRAWN:
+        raise ValidationError("已撤回的整改措施不能修改。")
     if measure is None:
         measure = Measure(plan=plan, round=plan.round, position=plan.measures.count() + 1)
     for name in MEASURE_FIELDS:
@@ -188,10 +191,92 @@ def measure_save(
     return measure
 
 
+# Stages in which a liaison may still delete or withdraw a measure: while the plan is
+# written (确定重点整改问题) and while rectification is live. During the evaluation and once
+# results are published the ledger is what was evaluated, and stays as it is.
+MEASURE_REMOVAL_STAGES = (Stage.KEY_ISSUES, Stage.RECTIFICATION, Stage.FOLLOW_UP)
+
+
+def measure_has_progress(measure: Measure) -> bool:
+    """Progress is anything reported against the measure: a state past 未开始, a current
+    value, or an indicator value in any update (pending ones too)."""
+    return (
+        measure.state != Measure.State.NOT_STARTED
+        or measure.current_value is not None
+        or measure.values.exists()
+    )
+
+
+def _check_removal_stage(measure: Measure) -> None:
+    stage = Stage(measure.plan.key_issue.department.batch.stage)
+    if stage not in MEASURE_REMOVAL_STAGES:
+        raise ValidationError(
+            f"批次处于“{stage.label}”阶段，整改台账已冻结，不能删除或撤回整改措施。"
+        )
+
+
+def _locked_measure(measure: Measure) -> Measure:
+    return (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("plan__key_issue__department__batch")
+        .get(pk=measure.pk)
+    )
+
+
+def measure_check_deletable(*, measure: Measure) -> None:
+    """Raise the reason a measure may not be deleted (pages ask before the review)."""
+    _check_removal_stage(measure)
+    if measure_has_progress(measure):
+        raise ValidationError("该措施已有整改进展，不能删除；如不再实施，请写明理由撤回。")
+
+
+@transaction.atomic
+def measure_delete(*, measure: Measure, actor, at=None) -> None:
+    """Delete a measure added by mistake, only while nothing has been reported against it.
+    A published commitment keeps its frozen version; the next publication lists the measure
+    as removed (删除措施). The audit log keeps the deleted row."""
+    measure = _locked_measure(measure)
+    measure_check_deletable(measure=measure)
+    plan, title = measure.plan, measure.title
+    measure.delete()
+    _reopen(plan)
+    event_record(
+        key_issue_id=plan.key_issue_id, actor=actor, action="measure.delete", detail=title, at=at
+    )
+
+
+def measure_check_withdrawable(*, measure: Measure, reason: str) -> None:
+    _check_removal_stage(measure)
+    if not measure.is_open:
+        raise ValidationError("只能撤回未完成的整改措施（已完成、已销号或已撤回的不能撤回）。")
+    if not reason.strip():
+        raise ValidationError("撤回整改措施时请写明理由。")
+
+
+@transaction.atomic
+def measure_withdraw(*, measure: Measure, actor, reason: str, at=None) -> Measure:
+    """Withdraw an open measure (已撤回) with a reason: it stays in the ledger, the history
+    and on the public page with its reason; what was published about it stays published."""
+    measure = _locked_measure(measure)
+    measure_check_withdrawable(measure=measure, reason=reason)
+    measure.state = Measure.State.WITHDRAWN
+    measure.withdraw_reason = reason.strip()
+    measure.withdrawn_by, measure.withdrawn_at = actor, _now(at)
+    measure.save(update_fields=["state", "withdraw_reason", "withdrawn_by", "withdrawn_at"])
+    event_record(
+        key_issue_id=measure.plan.key_issue_id,
+        actor=actor,
+        action="measure.withdraw",
+        detail=f"{measure.title}：{measure.withdraw_reason}",
+        at=at,
+    )
+    return measure
+
+
 @transaction.atomic
 def measure_mark_done(*, measure: Measure, actor, evidence: str, at=None) -> Measure:
     if not measure.is_open:
-        raise ValidationError("该措施已完成或已销号。")
+        raise ValidationError("该措施已完成、已销号或已撤回。")
     if not evidence.strip():
         raise ValidationError("标记完成时请说明完成情况和佐证。")
     measure.state, measure.evidence, measure.done_at = Measure.State.DONE, evidence, _now(at)
@@ -245,10 +330,12 @@ def update_create(
         cleaned = [(name, clean_upload(data, name=name, max_bytes=limit)) for name, data in files]
     except RejectedFile as exc:
         raise ValidationError(str(exc)) from exc
-    measure_ids = set(plan.measures.values_list("id", flat=True))
+    measure_ids = set(
+        plan.measures.exclude(state=Measure.State.WITHDRAWN).values_list("id", flat=True)
+    )
     values = {mid: v for mid, v in (values or {}).items() if v is not None}
     if set(values) - measure_ids:
-        raise ValidationError("指标数值只能填写本方案的整改措施。")
+        raise ValidationError("指标数值只能填写本方案未撤回的整改措施。")
     update = ProgressUpdate.objects.create(
         plan=plan, text=text, percent=percent, author=actor, created_at=_now(at)
     )
@@ -405,3 +492,21 @@ def rebound_resolve(*, rebound: Rebound, actor, resolution: str, at=None) -> Reb
         at=at,
     )
     return rebound
+
+
+# --------------------------------------------------------------------------- notices
+def notice_mark_read(*, notice: Notice, actor) -> Notice:
+    """Mark one of the actor's own reminders read (again: keeps the first time)."""
+    if notice.recipient_id != actor.pk:
+        raise ValidationError("只能标记自己的提醒。")
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice
+
+
+def notices_mark_all_read(*, actor) -> int:
+    """Mark every unread reminder of the actor read; returns how many were unread."""
+    return Notice.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

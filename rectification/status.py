@@ -14,6 +14,11 @@ OPEN_STATES = ("not_started", "in_progress")
 ON_TRACK, AT_RISK, OVERDUE, DONE = "on_track", "at_risk", "overdue", "done"
 LABELS = {ON_TRACK: "按计划推进", AT_RISK: "临近时限", OVERDUE: "已逾期", DONE: "已完成"}
 CSS = {ON_TRACK: "badge-ok", AT_RISK: "badge-warn", OVERDUE: "badge-danger", DONE: "badge-muted"}
+# A withdrawn measure (已撤回) has its own badge; it is not an issue status, so it is kept out
+# of LABELS (the board's filters and counts) and leaves the issue's status computation.
+WITHDRAWN = "withdrawn"
+MEASURE_ONLY_LABELS = {WITHDRAWN: "已撤回"}
+MEASURE_ONLY_CSS = {WITHDRAWN: "badge-muted"}
 
 
 @dataclass(frozen=True)
@@ -22,11 +27,11 @@ class Badge:
 
     @property
     def label(self) -> str:
-        return LABELS[self.code]
+        return LABELS.get(self.code) or MEASURE_ONLY_LABELS[self.code]
 
     @property
     def css(self) -> str:
-        return CSS[self.code]
+        return CSS.get(self.code) or MEASURE_ONLY_CSS[self.code]
 
 
 def overdue_days(*, deadline: dt.date | None, state: str, today: dt.date) -> int:
@@ -37,6 +42,8 @@ def overdue_days(*, deadline: dt.date | None, state: str, today: dt.date) -> int
 
 
 def measure_status(*, deadline: dt.date, state: str, today: dt.date) -> Badge:
+    if state == WITHDRAWN:
+        return Badge(WITHDRAWN)
     if state not in OPEN_STATES:
         return Badge(DONE)
     if deadline < today:
@@ -58,6 +65,7 @@ def issue_status(
     is due within AT_RISK_DAYS; otherwise on track."""
     if satisfied:
         return Badge(DONE)
+    measures = [(d, state) for d, state in measures if state != WITHDRAWN]
     open_deadlines = [d for d, state in measures if state in OPEN_STATES]
     if measures and not open_deadlines:
         return Badge(DONE)

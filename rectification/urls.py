@@ -38,6 +38,22 @@ urlpatterns = [
         views.liaison_measure_done,
         name="liaison-measure-done",
     ),
+    path(
+        f"{LIAISON}<int:pk>/measures/<int:measure>/delete/",
+        views.liaison_measure_delete,
+        name="liaison-measure-delete",
+    ),
+    path(
+        f"{LIAISON}<int:pk>/measures/<int:measure>/withdraw/",
+        views.liaison_measure_withdraw,
+        name="liaison-measure-withdraw",
+    ),
+    path(f"{LIAISON}notices/<int:pk>/read/", views.liaison_notice_read, name="liaison-notice-read"),
+    path(
+        f"{LIAISON}notices/read-all/",
+        views.liaison_notices_read_all,
+        name="liaison-notices-read-all",
+    ),
     path(f"{LIAISON}<int:pk>/submit/", views.liaison_submit, name="liaison-submit"),
     path(f"{LIAISON}<int:pk>/updates/", views.liaison_update, name="liaison-update"),
     # Staff

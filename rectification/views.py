@@ -18,10 +18,11 @@ from campaigns.selectors import campaign_for_user, campaigns_for_user, public_ca
 from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
+from core.spreadsheets import exported_info
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services, status
-from .exports import ledger_measures, ledger_xlsx
+from .exports import ledger_measures, ledger_scope, ledger_xlsx
 from .forms import (
     EvidenceForm,
     MeasureForm,
@@ -31,6 +32,7 @@ from .forms import (
     ReturnForm,
     UpdateForm,
     VerdictForm,
+    WithdrawForm,
 )
 from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound, Verdict
 from .search import clean_query, public_search
@@ -154,6 +156,8 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
         {
             "rows": selectors.liaison_issues(user=request.user, today=today),
             "notices": notices,
+            "unread_notices": selectors.unread_notice_count(user=request.user),
+            "notices_markable": True,
             "department": request.user.department,
             "show": show,
             "returned": returned,
@@ -162,12 +166,31 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # Another user's reminder answers 404: its id says nothing.
+    notice = get_object_or_404(Notice, pk=pk, recipient=request.user)
+    services.notice_mark_read(notice=notice, actor=request.user)
+    messages.success(request, "提醒已标记为已读。")
+    return redirect(f"{reverse('rectification:liaison')}#notices")
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_notices_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notices_mark_all_read(actor=request.user)
+    messages.success(request, f"已将 {count} 条提醒标记为已读。" if count else "没有未读提醒。")
+    return redirect(f"{reverse('rectification:liaison')}#notices")
+
+
 @role_required(Role.LIAISON)
 def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.key_issue_for_liaison(user=request.user, pk=pk)
     plan = services.plan_get_or_create(key_issue=issue)
     progress = selectors.workspace_issue(issue=issue, today=timezone.localdate())
     measures = list(progress.plan.measures.all())
+    reported = selectors.reported_measure_ids(plan=plan)
     return render(
         request,
         "rectification/liaison_issue.html",
@@ -175,12 +198,21 @@ def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
             "p": progress,
             "plan": plan,
             "measures": [
-                (m, MeasureForm(instance=m, prefix="m", auto_id=f"m{m.pk}_%s")) for m in measures
+                (
+                    m,
+                    MeasureForm(instance=m, prefix="m", auto_id=f"m{m.pk}_%s"),
+                    # Nothing reported against it yet: deleting it is allowed (see services).
+                    m.state == Measure.State.NOT_STARTED
+                    and m.current_value is None
+                    and m.pk not in reported,
+                )
+                for m in measures
             ],
+            "removal_allowed": issue.department.batch.stage in services.MEASURE_REMOVAL_STAGES,
             "campaign": issue.department.campaign,
             "plan_form": PlanForm(initial={"goals": plan.goals, "deadline": plan.deadline}),
             "measure_form": MeasureForm(prefix="m"),
-            "update_form": UpdateForm(measures=measures),
+            "update_form": UpdateForm(measures=[m for m in measures if not m.is_withdrawn]),
             "evidence_form": EvidenceForm(),
         },
     )
@@ -242,6 +274,90 @@ def liaison_measure_done(request: HttpRequest, pk: int, measure: int) -> HttpRes
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 
+def _liaison_issue_url(issue) -> str:
+    return reverse("rectification:liaison-issue", kwargs={"pk": issue.pk})
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_measure_delete(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
+    # Deleting cannot be undone: a review first, the write on the confirmed second POST.
+    issue, plan = _liaison_plan(request, pk)
+    target = get_object_or_404(Measure, pk=measure, plan=plan)
+    payload = {"measure": target.pk, "title": target.title, "state": target.state}
+    try:
+        services.measure_check_deletable(measure=target)
+        if not confirmed(request, action="measure.delete", payload=payload):
+            return review_response(
+                request,
+                action="measure.delete",
+                payload=payload,
+                review=Review(
+                    title=f"删除整改措施：{target.title}",
+                    lead=(
+                        f"“{issue.title}”的这项整改措施将被删除，删除后不能恢复。"
+                        "已公开的承诺版本保持不变；评议办再次公开方案时，变更记录会写明删除了该措施。"
+                    ),
+                    rows=[
+                        ("措施", target.title),
+                        (
+                            "责任单位 / 责任人",
+                            f"{target.responsible_unit} / {target.responsible_person}",
+                        ),
+                        ("完成时限", f"{target.deadline:%Y-%m-%d}"),
+                    ],
+                    confirm_label="确认删除",
+                    back_url=_liaison_issue_url(issue),
+                    back_label="返回，不删除",
+                ),
+            )
+        services.measure_delete(measure=target, actor=request.user)
+        messages.success(request, f"整改措施“{target.title}”已删除。")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+@require_POST
+@role_required(Role.LIAISON)
+def liaison_measure_withdraw(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
+    # Withdrawing cannot be undone either; a missing reason is refused before the review.
+    issue, plan = _liaison_plan(request, pk)
+    target = get_object_or_404(Measure, pk=measure, plan=plan)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"].strip() if form.is_valid() else ""
+    payload = {"measure": target.pk, "state": target.state, "reason": reason}
+    try:
+        services.measure_check_withdrawable(measure=target, reason=reason)
+        if not confirmed(request, action="measure.withdraw", payload=payload):
+            return review_response(
+                request,
+                action="measure.withdraw",
+                payload=payload,
+                review=Review(
+                    title=f"撤回整改措施：{target.title}",
+                    lead=(
+                        f"“{issue.title}”的这项整改措施将标记为已撤回，撤回后不能恢复。"
+                        "措施和已公开的进展仍然保留，公开页面显示“已撤回”和撤回理由。"
+                    ),
+                    rows=[
+                        ("措施", target.title),
+                        ("当前状态", target.get_state_display()),
+                        ("撤回理由", reason),
+                    ],
+                    fields=[("reason", reason)],
+                    confirm_label="确认撤回",
+                    back_url=_liaison_issue_url(issue),
+                    back_label="返回，不撤回",
+                ),
+            )
+        services.measure_withdraw(measure=target, actor=request.user, reason=reason)
+        messages.success(request, f"整改措施“{target.title}”已撤回。")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
 @require_POST
 @role_required(Role.LIAISON)
 def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -258,7 +374,9 @@ def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.LIAISON)
 def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
     issue, plan = _liaison_plan(request, pk)
-    form = UpdateForm(request.POST, request.FILES, measures=plan.measures.all())
+    form = UpdateForm(
+        request.POST, request.FILES, measures=plan.measures.exclude(state=Measure.State.WITHDRAWN)
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, "；".join(errors))
@@ -483,7 +601,12 @@ def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     measures = ledger_measures(
         campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
     )
-    data = ledger_xlsx(measures, today=timezone.localdate())
+    info = exported_info(
+        ledger_scope(
+            campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
+        )
+    )
+    data = ledger_xlsx(measures, today=timezone.localdate(), info=info)
     suffix = f"-batch{batch}" if batch.isdigit() else ""
     suffix += f"-{department}" if department else ""
     response = HttpResponse(

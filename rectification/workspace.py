@@ -68,7 +68,7 @@ def liaison_items(request: HttpRequest) -> list[InboxItem]:
         InboxItem(
             key="unread_notices",
             label="未读的整改提醒",
-            count=selectors.unread_notices(user=user).count(),
+            count=selectors.unread_notice_count(user=user),
             url=f"{home}#notices",
             order=30,
         ),

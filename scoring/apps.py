@@ -9,6 +9,7 @@ class ScoringConfig(AppConfig):
         from core.audit import audit_register
 
         from . import (
+            documents,  # noqa: F401 - registers the official Word documents
             permissions,  # noqa: F401 - registers the object rules
             workspace,  # noqa: F401 - registers the inbox items
         )

@@ -320,8 +320,18 @@ def test_a_form_posted_to_an_old_address_is_redirected_too(client, world):
 
     response = client.post(old)
 
-    assert response.status_code == 301
+    # 308, not 301: the browser sends the same POST to the new address instead of a GET.
+    assert response.status_code == 308
     assert response["Location"] == f"/staff/{world['c']}/votes/{world['vote']}/close/"
+
+
+def test_a_form_posted_to_an_old_address_reaches_the_new_form_target(client, world):
+    client.force_login(world["staff"])
+
+    response = client.post(f"/workspace/staff/votes/{world['vote']}/close/", follow=True)
+
+    assert [code for _, code in response.redirect_chain][:1] == [308]
+    assert response.status_code != 405  # a GET would have been refused by the POST-only target
 
 
 def test_every_new_address_serves_its_page(client, world):

@@ -71,6 +71,8 @@ class MeasureSerializer(serializers.ModelSerializer):
             "evidence",
             "done_at",
             "closed_at",
+            "withdraw_reason",
+            "withdrawn_at",
         ]
         read_only_fields = [
             "position",
@@ -80,11 +82,17 @@ class MeasureSerializer(serializers.ModelSerializer):
             "evidence",
             "done_at",
             "closed_at",
+            "withdraw_reason",
+            "withdrawn_at",
         ]
 
 
 class MeasureDoneSerializer(serializers.Serializer):
     evidence = serializers.CharField(max_length=20000, help_text="完成情况和佐证")
+
+
+class MeasureWithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="撤回理由")
 
 
 class IndicatorValueSerializer(serializers.Serializer):
@@ -175,6 +183,7 @@ class PublicMeasureSerializer(serializers.Serializer):
     target_value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     target_unit = serializers.CharField()
     current_value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    withdraw_reason = serializers.CharField(help_text="已撤回的措施：撤回理由")
 
 
 class PublicUpdateSerializer(serializers.Serializer):

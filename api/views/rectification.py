@@ -124,6 +124,7 @@ class MeasureViewSet(RectificationViewSet):
 
     serializer_class = serializers.MeasureSerializer
     filterset_class = filters.MeasureFilter
+    http_method_names = [*RectificationViewSet.http_method_names, "delete"]
     object_perm = "rectification.view_measure"
     object_perms = {
         "write": "rectification.report_measure",
@@ -174,6 +175,30 @@ class MeasureViewSet(RectificationViewSet):
             request,
             lambda: rectification_services.measure_mark_done(
                 measure=measure, actor=request.user, evidence=data.validated_data["evidence"]
+            ),
+        )
+        return self._reply(measure)
+
+    def destroy(self, request, *args, **kwargs):
+        """联络员删除误加的措施（尚无任何进展时）；已有进展的只能撤回。"""
+        measure = self.get_object()
+        _service(
+            request,
+            lambda: rectification_services.measure_delete(measure=measure, actor=request.user),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=serializers.MeasureWithdrawSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """联络员撤回措施（须写明理由）；措施保留，公开页面显示“已撤回”和理由。"""
+        measure = self.get_object()
+        data = serializers.MeasureWithdrawSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _service(
+            request,
+            lambda: rectification_services.measure_withdraw(
+                measure=measure, actor=request.user, reason=data.validated_data["reason"]
             ),
         )
         return self._reply(measure)

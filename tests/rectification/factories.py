@@ -2,10 +2,11 @@ import datetime as dt
 import io
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image
 
-from rectification.models import Measure, Plan
+from rectification.models import Measure, Notice, Plan
 from tests.issues.factories import ConfirmedKeyIssueFactory
 
 
@@ -41,3 +42,18 @@ def jpeg_bytes(size=(800, 600), color=(200, 40, 30), exif_orientation: int | Non
     else:
         img.save(out, format="JPEG")
     return out.getvalue()
+
+
+class NoticeFactory(DjangoModelFactory):
+    """A workspace reminder (rectification.Notice); unread unless read_at is given."""
+
+    class Meta:
+        model = Notice
+
+    recipient = factory.SubFactory("tests.factories.LiaisonFactory")
+    kind = Notice.Kind.OVERDUE
+    object_id = factory.Sequence(lambda n: n + 1)
+    condition_key = "2021-06-30"
+    message = factory.Sequence(lambda n: f"市教育局：整改措施“措施{n}”已逾期 3 天。")
+    url = "/workspace/liaison/rectification/"
+    created_at = factory.LazyFunction(timezone.now)

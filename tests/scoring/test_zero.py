@@ -61,7 +61,7 @@ def test_public_vote_of_zero_shows_as_0_00_everywhere(client):
     assert api["rows"][0]["public_vote"] == "0.00"
     assert "public_vote" not in api["rows"][0]["missing_reasons"]
     ws = load_workbook(BytesIO(workbook_bytes(sheet)))["综合得分"]
-    cell = ws.cell(row=3, column=7)  # 网上社会投票
+    cell = ws.cell(row=3, column=8)  # 网上社会投票
     assert cell.value == 0 and cell.number_format == "0.00"
 
 
@@ -99,8 +99,9 @@ def test_seven_equal_committee_scores_strike_both_dropped_scores():
     cells = [ws.cell(row=2, column=col) for col in range(2, 9)]
 
     struck = [c for c in cells if c.font.strike]
-    assert len(struck) == 2
-    assert {c.number_format for c in struck} == {'0.00"（去掉最高）"', '0.00"（去掉最低）"'}
+    assert len(struck) == 2 and [c.column for c in struck] == [2, 8]
+    # The number stays a number; the style alone marks it.
+    assert all(c.value == 95 and c.number_format == "0.00" for c in struck)
     assert sheet.rows.get().details["committee"]["dropped_positions"] == [0, 6]
 
 
@@ -110,10 +111,9 @@ def test_dropped_scores_are_marked_at_their_own_positions():
     )
 
     ws = load_workbook(BytesIO(workbook_bytes(sheet)))["电子表决测评"]
-    marks = [ws.cell(row=2, column=col).number_format for col in range(2, 9)]
+    struck = [bool(ws.cell(row=2, column=col).font.strike) for col in range(2, 9)]
 
-    assert marks[0] == '0.00"（去掉最低）"' and marks[6] == '0.00"（去掉最高）"'
-    assert all(m == "0.00" for m in marks[1:6])
+    assert struck == [True, False, False, False, False, False, True]
 
 
 def test_saving_unchanged_default_weights_makes_no_new_version():

@@ -17,13 +17,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet-logins", action="store_true", help="不打印演示账号 / do not print the logins"
         )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="打印登录地址时使用的网站地址（make run 传入 HOST 和 PORT）"
+            " / the site address printed with the logins (make run passes its HOST and PORT);"
+            " default http://127.0.0.1:8000/",
+        )
 
     def handle(self, *args, **options):
         logins = load_demo()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data loaded."))
         if options["quiet_logins"]:
             return
-        self.stdout.write("\n演示账号 / demo logins (http://127.0.0.1:8000/accounts/login/):")
+        login_url = options["url"].rstrip("/") + "/accounts/login/"
+        self.stdout.write(f"\n演示账号 / demo logins ({login_url}):")
         width = max(len(login.username) for login in logins)
         for login in logins:
             name = login.username.ljust(width)

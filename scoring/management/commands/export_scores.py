@@ -9,10 +9,14 @@ from scoring.selectors import sheet_get
 
 class Command(BaseCommand):
     help = (
-        "Write a campaign's score sheet as an Excel workbook: a summary sheet (rank, "
-        "department, the five components, composite, weights in the header) and detail "
-        "sheets (committee scores, surveys per group, public vote, hotline). Without "
-        "--version the newest version is written."
+        "Write a campaign's score sheet as an Excel workbook set up to print (A4, fitted to "
+        "the page width, header rows repeated, version and publication date in the footer): "
+        "a summary sheet (rank, rank in the batch, department, the five components with "
+        "their weights, composite, what an incomplete row lacks, the hotline low-sample "
+        "flag), 计算说明 (settings, digest and every department's calculation lines), detail "
+        "sheets (committee scores with the dropped ones marked, surveys per group with sums "
+        "and unrounded means, public vote, hotline) and 版本说明. Without --version the "
+        "newest version is written."
     )
 
     def add_arguments(self, parser):
