@@ -17,12 +17,13 @@ rows rather than queries per row."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_value
+from auditlog.context import auditlog_value, set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -148,3 +149,36 @@ def audited_bulk_create(objs, *, actor) -> list[Model]:
         entries = _entries(pairs, action=LogEntry.Action.CREATE, actor=actor)
         LogEntry.objects.bulk_create(entries, batch_size=CHUNK)
     return created
+
+
+def audit_event(*, target: Model, actor, changes: dict[str, tuple[str, str]]) -> LogEntry:
+    """An 'update' entry for an act that changes no audited field by itself, such as a
+    password reset: the entry names the act in plain words (never a hash or a password)."""
+    context = _context()
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    pk = target.pk
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_pk=str(pk),
+        object_id=pk if isinstance(pk, int) else None,
+        object_repr=smart_str(target),
+        action=LogEntry.Action.UPDATE,
+        changes={name: list(pair) for name, pair in changes.items()},
+        actor=actor,
+        actor_email=getattr(actor, "email", None) if actor else None,
+        remote_addr=context.get("remote_addr"),
+        remote_port=context.get("remote_port"),
+        cid=get_cid(),
+    )
+
+
+@contextlib.contextmanager
+def audit_actor(actor) -> Iterator[None]:
+    """Entries written inside name `actor` when no request did (a command, a test); inside a
+    request AuditlogMiddleware has set the actor and the address already, and nesting
+    auditlog's set_actor would leave its signal connected, so it is not nested."""
+    if _context().get("actor") is not None or not getattr(actor, "is_authenticated", False):
+        yield
+        return
+    with set_actor(actor):
+        yield
