@@ -28,7 +28,9 @@ class LoginForm(AuthenticationForm):
 # ------------------------------------------------------------------- users (admins only)
 class UserFilterForm(forms.Form):
     q = forms.CharField(label="搜索（用户名、姓名、手机）", required=False)
-    role = forms.ChoiceField(label="角色", required=False, choices=[("", "全部角色"), *Role.choices])
+    role = forms.ChoiceField(
+        label="角色", required=False, choices=[("", "全部角色"), *Role.choices]
+    )
     organizer = forms.ModelChoiceField(
         label="所属人大常委会", required=False, queryset=Organizer.objects.all(),
         empty_label="全部",

@@ -8,9 +8,9 @@ from __future__ import annotations
 import logging
 
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 from .matrix import ANONYMOUS, declared_methods, role_of, roles_for_route
 

@@ -23,7 +23,7 @@ from .models import ORGANIZER_ROLES, DeputyLevel, Role, User
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from
 # paper (no 0/O, 1/l/I).
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
 PASSWORD_LENGTH = 12
 # The fields an admin edits on the user page (besides the password).
 PROFILE_FIELDS = (
@@ -82,9 +82,7 @@ def _apply(user: User, data: Mapping[str, Any]) -> None:
 
 
 @transaction.atomic
-def user_create(
-    *, actor: User, data: Mapping[str, Any], password: str = ""
-) -> tuple[User, str]:
+def user_create(*, actor: User, data: Mapping[str, Any], password: str = "") -> tuple[User, str]:
     """A new account that must change its password at the first sign-in. Returns the user
     and the initial password (the one given, or a generated one) to show once."""
     password = password or password_generate()

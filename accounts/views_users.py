@@ -143,9 +143,7 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(
-            request, f"已{'启用' if active else '停用'}账号“{account.display_name}”。"
-        )
+        messages.success(request, f"已{'启用' if active else '停用'}账号“{account.display_name}”。")
     return redirect(back)
 
 

@@ -351,7 +351,11 @@ def test_a_wrong_old_password_keeps_the_block(client):
 
     response = client.post(
         reverse("accounts:password-change"),
-        {"old_password": "wrong", "new_password1": "Xy-pass-20261", "new_password2": "Xy-pass-20261"},
+        {
+            "old_password": "wrong",
+            "new_password1": "Xy-pass-20261",
+            "new_password2": "Xy-pass-20261",
+        },
     )
 
     assert response.status_code == 400
