@@ -53,7 +53,7 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _rows(data: bytes) -> Iterator[list[str]]:
+def _rows(data: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
@@ -61,11 +61,12 @@ def _rows(data: bytes) -> Iterator[list[str]]:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise PeopleFileError("无法读取该 XLSX 文件，请用模板另存为 .xlsx 后再上传。") from exc
     sheet = workbook.worksheets[0]
-    return ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+    return (list(row) for row in sheet.iter_rows(values_only=True))
 
 
-def people_from_table(rows: Iterable[list[str]]) -> list[PersonRow]:
-    rows = iter(rows)
+def people_from_table(table: Iterable[list]) -> list[PersonRow]:
+    """PersonRows of a table of cell values (the header first)."""
+    rows = ([_cell(v) for v in row] for row in table)
     header = next(rows, None)
     if header is None:
         raise PeopleFileError("文件是空的。")
