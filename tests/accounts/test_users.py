@@ -361,3 +361,20 @@ def test_a_wrong_old_password_keeps_the_block(client):
     assert response.status_code == 400
     user.refresh_from_db()
     assert user.must_change_password
+
+
+def test_the_admin_workspace_links_to_the_user_pages(client):
+    client.force_login(AdminFactory())
+
+    page = client.get(reverse("accounts:workspace-admin")).content.decode()
+
+    assert reverse("accounts:users") in page and reverse("accounts:users-import") in page
+    assert "/admin/accounts/user/" not in page
+
+
+def test_the_staff_workspace_offers_no_admin_links_to_staff(client):
+    client.force_login(StaffFactory())
+
+    page = client.get(reverse("accounts:workspace-staff")).content.decode()
+
+    assert "/admin/" not in page
