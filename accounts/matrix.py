@@ -281,6 +281,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "accounts:user-new": ("user_account", "manage"),
     "accounts:users-import": ("user_account", "manage"),
     "accounts:users-import-template": only(GET=("user_account", "manage")),
+    "accounts:users-import-passwords": only(POST=("user_account", "manage")),
     "accounts:user": ("user_account", "manage"),
     "accounts:user-active": only(POST=("user_account", "manage")),
     "accounts:user-password": ("user_account", "manage"),

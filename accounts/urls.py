@@ -24,6 +24,11 @@ urlpatterns = [
         views_users.users_import_template,
         name="users-import-template",
     ),
+    path(
+        "workspace/admin/users/import/passwords.xlsx",
+        views_users.users_import_passwords,
+        name="users-import-passwords",
+    ),
     path("workspace/admin/users/<int:pk>/", views_users.user_edit, name="user"),
     path("workspace/admin/users/<int:pk>/active/", views_users.user_active, name="user-active"),
     path(

@@ -190,6 +190,34 @@ def users_import(request: HttpRequest) -> HttpResponse:
     return _no_store(response) if report else response
 
 
+@require_POST
+@role_required(*ADMIN)
+def users_import_passwords(request: HttpRequest) -> HttpResponse:
+    """The new accounts' initial passwords of the import just shown, as a workbook to print
+    or hand out. The passwords come back from the result page itself (they are stored
+    nowhere but as hashes); the form's one-time token makes it a one-time download."""
+    usernames = request.POST.getlist("username")
+    names = request.POST.getlist("name")
+    passwords = request.POST.getlist("password")
+    known = set(
+        User.objects.filter(username__in=usernames, must_change_password=True).values_list(
+            "username", flat=True
+        )
+    )
+    rows = [
+        [username, name, password]
+        for username, name, password in zip(usernames, names, passwords, strict=False)
+        if username in known
+    ]
+    sheet = Sheet(title="初始密码", headers=["用户名", "姓名", "初始密码"], rows=rows)
+    response = HttpResponse(
+        workbook_bytes([sheet]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('初始密码.xlsx')}"
+    return _no_store(response)
+
+
 @require_GET
 @role_required(*ADMIN)
 def users_import_template(request: HttpRequest) -> HttpResponse:

@@ -228,3 +228,27 @@ def test_generated_passwords_get_a_light_argon2_hash_that_signs_in(settings, cli
     response = client.post(reverse("accounts:login"), {"username": "light", "password": password})
     assert response.status_code == 302
     assert client.get(response.url).url == reverse("accounts:password-change")
+
+
+def test_new_passwords_download_once_as_a_workbook(client):
+    client.force_login(AdminFactory())
+    OrganizerFactory(name="淄博市人大常委会")
+    page = client.post(
+        reverse("accounts:users-import"), {"file": upload(xlsx(members(3, "淄博市人大常委会")))}
+    )
+    report = page.context["report"]
+    data = {
+        "username": [a.username for a in report.new_accounts] + ["admin-not-imported"],
+        "name": [a.name for a in report.new_accounts] + ["x"],
+        "password": [a.password for a in report.new_accounts] + ["x"],
+        "form_token": "one-time-download-token",
+    }
+
+    response = client.post(reverse("accounts:users-import-passwords"), data)
+
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [[a.username, a.name, a.password] for a in report.new_accounts]
+    again = client.post(reverse("accounts:users-import-passwords"), data)
+    assert again.status_code == 302  # the form's token is spent: a one-time download

@@ -2,10 +2,11 @@
 signs in, must change the password and lands on the liaison workspace; an admin imports 30
 committee members from a sheet and re-imports it with one change."""
 
+import io
 import re
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from tests.conftest import login, screenshot
@@ -80,6 +81,11 @@ def test_admin_imports_30_members_then_reimports_one_change(page, tmp_path):
     expect(page.locator("#import-summary")).to_have_text("新增 30，更新 0，未变 0，错误 0")
     expect(page.locator("#new-accounts tbody tr")).to_have_count(30)
     screenshot(page, "users-import-first")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载初始密码（XLSX，只能下载一次）").click()
+    assert download.value.suggested_filename == "初始密码.xlsx"
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).worksheets[0]
+    assert sheet.max_row == 31 and sheet["A2"].value == "m00"
 
     changed = _sheet(tmp_path / "名单2.xlsx", phone_of_m07="13999999999")
     page.get_by_label("人员名单（XLSX）").set_input_files(changed)
