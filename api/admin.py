@@ -12,7 +12,7 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -58,6 +58,26 @@ def audit_rows(queryset):
 @admin.register(LogEntry)
 class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
     change_list_template = "admin/auditlog_change_list.html"
+
+    @admin.display(description="变更")
+    def msg_short(self, obj):
+        # auditlog's own writes "1 change: role" in English, whatever the language.
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        changes = obj.changes_dict or {}
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        names = []
+        for name in changes:
+            try:
+                names.append(str(model._meta.get_field(name).verbose_name) if model else name)
+            except FieldDoesNotExist:  # a field since removed from the model
+                names.append(name)
+        fields = "、".join(names)
+        return f"{len(changes)} 项：{fields[:60]}{'…' if len(fields) > 60 else ''}"
+
+    @admin.display(description="关联编号")
+    def cid_url(self, obj):
+        return super().cid_url(obj)  # auditlog's label is English, untranslatable
 
     def get_urls(self):
         extra = [

@@ -68,3 +68,21 @@ def test_user_admin_shows_the_role_and_hides_djangos_permission_flags(client):
     for field in ("is_staff", "is_superuser", "groups", "user_permissions"):
         assert f'name="{field}"' not in page, field
     assert "After you" not in add and "创建后可以继续编辑" in add
+
+
+def test_audit_log_and_login_records_pages_are_in_chinese(client):
+    from accounts import services
+
+    admin = AdminFactory()
+    member = ROLE_FACTORIES[Role.MEMBER]()
+    services.user_password_reset(user=member, actor=admin)
+    client.force_login(admin)
+
+    audit = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
+    axes = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+
+    assert "对象类型" in audit and "1 项：密码" in audit and "下次登录须修改密码" in audit
+    for english in ("Resource", "Correlation ID", "change:", ">update<", ">create<"):
+        assert english not in audit, english
+    for english in ("IP Address", "User Agent", "Failed Logins", "Attempt Time"):
+        assert english not in axes, english
