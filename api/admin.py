@@ -69,9 +69,10 @@ class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
         names = []
         for name in changes:
             try:
-                names.append(str(model._meta.get_field(name).verbose_name) if model else name)
+                field = model._meta.get_field(name) if model else None
             except FieldDoesNotExist:  # a field since removed from the model
-                names.append(name)
+                field = None
+            names.append(str(getattr(field, "verbose_name", name)))
         fields = "、".join(names)
         return f"{len(changes)} 项：{fields[:60]}{'…' if len(fields) > 60 else ''}"
 
