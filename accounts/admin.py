@@ -6,6 +6,7 @@ from core import admin as core_admin
 from core.admin import OrganizerScopedAdmin
 
 from .models import Role, User
+from .services import sync_admin_flags
 
 
 def _is_site_admin(user) -> bool:
@@ -13,11 +14,21 @@ def _is_site_admin(user) -> bool:
 
 
 def _may_maintain(user) -> bool:
-    """Committee staff maintain their organizer's reference data in /admin/."""
+    """Committee staff maintained their organizer's reference data in /admin/ until issue 17;
+    the matrix now refuses them all of /admin/ (django_admin row), and this scoping stays as
+    a second line should that row ever open again."""
     return bool(user.is_active and user.role == Role.STAFF)
 
 
 core_admin.configure(is_site_admin=_is_site_admin, may_maintain=_may_maintain)
+
+
+def _admin_site_permission(request) -> bool:
+    """Admin access follows the role (issue 17), not Django's is_staff flag."""
+    return _is_site_admin(request.user)
+
+
+admin.site.has_permission = _admin_site_permission  # type: ignore[method-assign]
 
 # Fields only an admin may set: they hand out admin access or another role's rights.
 ADMIN_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
@@ -30,23 +41,32 @@ class UserAdmin(OrganizerScopedAdmin, BaseUserAdmin):
     organizer_field = "organizer"
     list_display = ("username", "name", "role", "organizer", "department", "is_active")
     list_filter = ("role", "organizer", "deputy_level", "is_active")
-    search_fields = ("username", "name", "email")
+    search_fields = ("username", "name", "phone", "email")
     list_select_related = ("organizer", "department")
     autocomplete_fields = ("department",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("name", "email")}),
+        ("个人信息", {"fields": ("name", "phone", "email")}),
         (
             "角色",
             {"fields": ("role", "organizer", "department", "deputy_level", "district", "town")},
         ),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        # Admin access follows the role: Django's is_staff, is_superuser, groups and
+        # permissions are set from it (accounts/services.py), never by hand.
+        ("状态", {"fields": ("is_active", "must_change_password")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         ("角色", {"fields": ("name", "role", "organizer", "department", "deputy_level")}),
     )
+    add_form_template = "admin/accounts/user/add_form.html"
+
+    def save_model(self, request, obj, form, change):
+        sync_admin_flags(obj)
+        if not change:
+            obj.must_change_password = True  # as for accounts an admin creates in the app
+        super().save_model(request, obj, form, change)
 
     def scope_q(self, user):
         q = super().scope_q(user)

@@ -12,6 +12,9 @@ class AccountsConfig(AppConfig):
         audit_register(
             self.get_model("User"),
             include_fields=[
+                "username",
+                "name",
+                "phone",
                 "role",
                 "organizer",
                 "department",
@@ -19,5 +22,6 @@ class AccountsConfig(AppConfig):
                 "is_active",
                 "is_staff",
                 "is_superuser",
+                "must_change_password",
             ],
         )

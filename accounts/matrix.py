@@ -65,8 +65,9 @@ rectification         change    -         y     y     -      -          -       
 rectification         report    -         -     -     -      -          y       -
 rectification_api     read      -         y     y     -      -          y       -
 rectification_api     report    -         -     -     -      -          y       -
-django_admin          open      -         y     y     -      -          -       -
+django_admin          open      -         -     y     -      -          -       -
 official_document     download  -         y     y     -      -          -       -
+user_account          manage    -         -     y     -      -          -       -
 """
 
 
@@ -281,6 +282,17 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "api:public-scores": only(GET=("score_sheet", "public")),
     "api:schema": only(GET=PUBLIC),
     "api:docs": only(GET=PUBLIC),
+    # users and roles in the app (issue 17): admins manage accounts; everyone signed in
+    # changes their own password
+    "accounts:password-change": ("workspace", "open"),
+    "accounts:users": only(GET=("user_account", "manage")),
+    "accounts:user-new": ("user_account", "manage"),
+    "accounts:users-import": ("user_account", "manage"),
+    "accounts:users-import-template": only(GET=("user_account", "manage")),
+    "accounts:users-import-passwords": only(POST=("user_account", "manage")),
+    "accounts:user": ("user_account", "manage"),
+    "accounts:user-active": only(POST=("user_account", "manage")),
+    "accounts:user-password": ("user_account", "manage"),
     # Django admin: everything under /admin/ takes NAMESPACE_GATES["admin"], except its
     # login page (open, like ours)
     "admin:login": ("session", "login"),

@@ -10,10 +10,17 @@ import logging
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 from .matrix import ANONYMOUS, declared_methods, role_of, roles_for_route
 
 logger = logging.getLogger(__name__)
+
+# What an account that must change its password may still open: the change page itself,
+# signing out, and the login page (which sends a signed-in user on anyway).
+PASSWORD_CHANGE_OPEN = frozenset(
+    {"accounts:password-change", "accounts:logout", "accounts:login", "admin:logout"}
+)
 
 
 class MatrixMiddleware:
@@ -27,6 +34,18 @@ class MatrixMiddleware:
         match = request.resolver_match
         if match is None:
             return None
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "must_change_password", False)
+            and match.view_name not in PASSWORD_CHANGE_OPEN
+        ):
+            # A new account or a reset password: nothing else until it is changed. An API
+            # call on the session is refused rather than redirected.
+            if getattr(view_func, "cls", None) is not None:
+                raise PermissionDenied("请先修改密码。")
+            return redirect("accounts:password-change")
         if getattr(view_func, "cls", None) is not None:
             # DRF views authenticate tokens themselves (after this middleware) and check
             # the matrix with MatrixPermission or their own role checks.

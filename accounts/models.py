@@ -28,6 +28,7 @@ class User(AbstractUser):
     """One person, one role. Chinese names are one field, so `name` replaces first/last."""
 
     name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("手机", max_length=20, blank=True)
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.DEPUTY)
     organizer = models.ForeignKey(
         Organizer,
@@ -54,6 +55,9 @@ class User(AbstractUser):
     town = models.ForeignKey(
         Town, verbose_name="所属镇（街道）", on_delete=models.PROTECT, null=True, blank=True
     )
+    # Set when an admin creates the account or resets its password: the first sign-in
+    # leads to the change-password page and nowhere else until it is changed.
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

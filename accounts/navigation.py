@@ -13,6 +13,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.DEPUTY: [("人大代表工作台", "accounts:workspace-deputy")],
     Role.ADMIN: [
         ("管理员工作台", "accounts:workspace-admin"),
+        ("用户和角色", "accounts:users"),
         ("评议办工作台", "accounts:workspace-staff"),
         ("12345热线", "hotline:imports"),
         ("后台管理", "admin:index"),

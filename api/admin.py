@@ -13,7 +13,7 @@ from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -65,6 +65,27 @@ def audit_rows(queryset):
 @admin.register(LogEntry)
 class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
     change_list_template = "admin/auditlog_change_list.html"
+
+    @admin.display(description="变更")
+    def msg_short(self, obj):
+        # auditlog's own writes "1 change: role" in English, whatever the language.
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        changes = obj.changes_dict or {}
+        model = obj.content_type.model_class() if obj.content_type_id else None
+        names = []
+        for name in changes:
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:  # a field since removed from the model
+                field = None
+            names.append(str(getattr(field, "verbose_name", name)))
+        fields = "、".join(names)
+        return f"{len(changes)} 项：{fields[:60]}{'…' if len(fields) > 60 else ''}"
+
+    @admin.display(description="关联编号")
+    def cid_url(self, obj):
+        return super().cid_url(obj)  # auditlog's label is English, untranslatable
 
     def get_urls(self):
         extra = [

@@ -17,12 +17,13 @@ rows rather than queries per row."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from auditlog.cid import get_cid
-from auditlog.context import auditlog_value
+from auditlog.context import auditlog_value, set_actor
 from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
@@ -150,25 +151,68 @@ def audited_bulk_create(objs, *, actor) -> list[Model]:
     return created
 
 
-def audit_access(*, actor, target: Model, what: str, details: dict[str, Any]) -> LogEntry:
-    """An "accessed" entry (auditlog's ACCESS action) for a read that must leave a trace,
-    such as an export holding personal data: who, when, from where, on `target` (the
-    campaign), `what` was read and `details` (how many rows, the stated reason). The admin's
-    audit pages show the details as changes from "" to the value (auditlog renders only
-    [before, after] pairs); `additional_data` keeps them as given."""
+def _entry(
+    *,
+    target: Model,
+    actor,
+    action: int,
+    changes: dict[str, list[str]],
+    additional_data: dict[str, Any] | None = None,
+) -> LogEntry:
+    """One LogEntry on `target` written by hand, with the request's address and correlation
+    id as auditlog's own entries carry them."""
     context = _context()
     actor = actor if getattr(actor, "is_authenticated", False) else None
+    pk = target.pk
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(target),
-        object_pk=str(target.pk),
-        object_id=target.pk if isinstance(target.pk, int) else None,
+        object_pk=str(pk),
+        object_id=pk if isinstance(pk, int) else None,
         object_repr=smart_str(target)[:200],
-        action=LogEntry.Action.ACCESS,
-        changes={"读取": ["", what], **{key: ["", str(value)] for key, value in details.items()}},
-        additional_data={"读取": what, **details},
+        action=action,
+        changes=changes,
+        additional_data=additional_data,
         actor=actor,
         actor_email=getattr(actor, "email", None) if actor else None,
         remote_addr=context.get("remote_addr"),
         remote_port=context.get("remote_port"),
         cid=get_cid(),
     )
+
+
+def audit_access(*, actor, target: Model, what: str, details: dict[str, Any]) -> LogEntry:
+    """An "accessed" entry (auditlog's ACCESS action) for a read that must leave a trace,
+    such as an export holding personal data: who, when, from where, on `target` (the
+    campaign), `what` was read and `details` (how many rows, the stated reason). The admin's
+    audit pages show the details as changes from "" to the value (auditlog renders only
+    [before, after] pairs); `additional_data` keeps them as given."""
+    return _entry(
+        target=target,
+        actor=actor,
+        action=LogEntry.Action.ACCESS,
+        changes={"读取": ["", what], **{key: ["", str(value)] for key, value in details.items()}},
+        additional_data={"读取": what, **details},
+    )
+
+
+def audit_event(*, target: Model, actor, changes: dict[str, tuple[str, str]]) -> LogEntry:
+    """An 'update' entry for an act that changes no audited field by itself, such as a
+    password reset: the entry names the act in plain words (never a hash or a password)."""
+    return _entry(
+        target=target,
+        actor=actor,
+        action=LogEntry.Action.UPDATE,
+        changes={name: list(pair) for name, pair in changes.items()},
+    )
+
+
+@contextlib.contextmanager
+def audit_actor(actor) -> Iterator[None]:
+    """Entries written inside name `actor` when no request did (a command, a test); inside a
+    request AuditlogMiddleware has set the actor and the address already, and nesting
+    auditlog's set_actor would leave its signal connected, so it is not nested."""
+    if _context().get("actor") is not None or not getattr(actor, "is_authenticated", False):
+        yield
+        return
+    with set_actor(actor):
+        yield

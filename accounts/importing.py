@@ -1,0 +1,105 @@
+"""Reading a sheet of committee members and deputies (XLSX) into plain rows.
+
+Pure parsing, no Django: `read_people(data)` returns PersonRow objects with the line number a
+person sees in the spreadsheet (the header is line 1). Headers are matched by their Chinese
+names, in any order; the service checks each row against the database and reports bad rows
+by line. The template operators download is built from TEMPLATE_HEADERS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+HEADERS = {
+    "username": ("用户名", "账号", "登录名"),
+    "name": ("姓名",),
+    "role": ("角色", "身份"),
+    "phone": ("手机", "手机号", "手机号码", "联系电话"),
+    "deputy_level": ("代表层级", "层级"),
+    "organizer": ("所属人大常委会", "人大常委会"),
+    "district": ("所属区县", "区县"),
+}
+REQUIRED = ("username", "name", "role")
+# The columns of the downloadable template, in order, with one example row each.
+TEMPLATE_HEADERS = ("用户名", "姓名", "角色", "手机", "代表层级", "所属人大常委会", "所属区县")
+MAX_ROWS = 5_000
+
+
+class PeopleFileError(ValueError):
+    """The file as a whole cannot be read (not an XLSX, missing columns, too many rows)."""
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    line: int
+    username: str
+    name: str
+    role: str
+    phone: str
+    deputy_level: str
+    organizer: str
+    district: str
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed as a number: 13800000000.0
+    return str(value).strip()
+
+
+def _rows(data: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise PeopleFileError("无法读取该 XLSX 文件，请用模板另存为 .xlsx 后再上传。") from exc
+    sheet = workbook.worksheets[0]
+    return (list(row) for row in sheet.iter_rows(values_only=True))
+
+
+def people_from_table(table: Iterable[list]) -> list[PersonRow]:
+    """PersonRows of a table of cell values (the header first)."""
+    rows = ([_cell(v) for v in row] for row in table)
+    header = next(rows, None)
+    if header is None:
+        raise PeopleFileError("文件是空的。")
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        title = title.replace(" ", "").replace("（", "(").split("(")[0]
+        for field, names in HEADERS.items():
+            if title in names and field not in columns:
+                columns[field] = index
+    missing = [HEADERS[f][0] for f in REQUIRED if f not in columns]
+    if missing:
+        raise PeopleFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为列名（见模板）。")
+    parsed: list[PersonRow] = []
+    for line, row in enumerate(rows, start=2):
+        if not any(row):
+            continue  # blank lines at the end of a sheet
+        if len(parsed) >= MAX_ROWS:
+            raise PeopleFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
+        values = {field: (row[i] if i < len(row) else "") for field, i in columns.items()}
+        parsed.append(
+            PersonRow(
+                line=line,
+                username=values.get("username", ""),
+                name=values.get("name", ""),
+                role=values.get("role", ""),
+                phone=values.get("phone", ""),
+                deputy_level=values.get("deputy_level", ""),
+                organizer=values.get("organizer", ""),
+                district=values.get("district", ""),
+            )
+        )
+    return parsed
+
+
+def read_people(data: bytes) -> list[PersonRow]:
+    return people_from_table(_rows(data))
