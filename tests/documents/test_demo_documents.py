@@ -11,7 +11,7 @@ from docx import Document
 
 from campaigns.models import Campaign, EvaluatedDepartment
 from issues.models import KeyIssue
-from tests.support.office import office_pdf, pdf_pages, require_office
+from tests.support.office import office_pdf, office_pdfs, pdf_pages, require_office
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,15 @@ def test_export_documents_on_the_demo_makes_every_document_and_they_print(tmp_pa
         assert f"2021-评议意见-{ev.department.short_name}.docx" in files
     for name in files:  # every file opens
         assert Document(str(tmp_path / name)).paragraphs
+    # ... and every file opens and prints in LibreOffice (one start for all of them), each
+    # naming its department.
+    pdfs = office_pdfs([tmp_path / name for name in files], tmp_path / "all")
+    names = {ev.department.short_name: ev.department.name for ev in evaluated}
+    for name, pdf in zip(files, pdfs, strict=True):
+        text = _flat(pdf_pages(pdf))
+        short = name.removesuffix(".docx").split("-", 2)[-1]
+        expected = names.get(short, "评议结果的通报")  # the notice names no one department
+        assert expected in text, name
 
     education = next(ev for ev in evaluated if ev.department.short_name == "市教育局")
     titles = list(
