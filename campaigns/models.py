@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.frozen import FrozenModel
+from core.frozen import FrozenModel, FrozenQuerySet
 from core.routing import slug_clashes
 from departments.models import Department, Organizer
 
@@ -294,6 +294,8 @@ class VoteSession(FrozenModel, models.Model):
     has_tie: bool
     is_eligible: bool
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "票决"
         ordering = ["batch", "round"]
@@ -321,6 +323,10 @@ class VoteSession(FrozenModel, models.Model):
 
     def is_stored_frozen(self) -> bool:
         return VoteSession.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(state=cls.State.PUBLISHED)
 
     @property
     def quorate(self) -> bool:
@@ -354,6 +360,8 @@ class VoteCandidate(FrozenModel, models.Model):
     votes = models.PositiveIntegerField("得票", null=True, blank=True)
     outcome = models.CharField("结果", max_length=20, choices=Outcome.choices, blank=True)
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "票决候选部门"
         ordering = ["session", "position"]
@@ -369,6 +377,10 @@ class VoteCandidate(FrozenModel, models.Model):
     def is_stored_frozen(self) -> bool:
         stored = VoteCandidate.objects.filter(pk=self.pk).values("session_id")
         return VoteSession.objects.filter(pk__in=stored, state=VoteSession.State.PUBLISHED).exists()
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(session__state=VoteSession.State.PUBLISHED)
 
 
 class VoteEligibility(models.Model):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.frozen import FrozenModel
+from core.frozen import FrozenModel, FrozenQuerySet
 from issues.models import KeyIssue
 
 
@@ -51,6 +51,8 @@ class PlanVersion(FrozenModel, models.Model):
     )
     published_at = models.DateTimeField("公开时间")
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "公开承诺版本"
         ordering = ["plan", "-number"]
@@ -65,6 +67,10 @@ class PlanVersion(FrozenModel, models.Model):
 
     def is_stored_frozen(self) -> bool:
         return PlanVersion.objects.filter(pk=self.pk).exists()  # every version is published
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q()  # every version is published
 
 
 class Measure(models.Model):
@@ -162,6 +168,8 @@ class ProgressUpdate(FrozenModel, models.Model):
     published_at = models.DateTimeField("公开时间", null=True, blank=True, db_index=True)
     return_reason = models.TextField("退回理由", blank=True)
 
+    objects = FrozenQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "整改进展"
         ordering = ["-created_at", "-id"]
@@ -184,6 +192,10 @@ class ProgressUpdate(FrozenModel, models.Model):
 
     def is_stored_frozen(self) -> bool:
         return ProgressUpdate.objects.filter(pk=self.pk, state=self.State.PUBLISHED).exists()
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q(state=cls.State.PUBLISHED)
 
 
 class IndicatorValue(models.Model):
