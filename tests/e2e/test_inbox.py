@@ -19,7 +19,7 @@ ROWS = {
     "key_issue_bounds": "section.key-issue-dept",
     "pending_updates": "#pending > ul.link-list >> nth=0 >> li a",
     "overdue_measures": "#overdue li a",
-    "research_missing": "tr.research-row",
+    "inputs_incomplete": "tr.inputs-row",
     "unmatched_names": "tr.unmatched-row",
 }
 
@@ -54,7 +54,7 @@ def test_staff_inbox_counts_match_the_lists_they_open(page):
         "key_issue_bounds": (2, 2),
         "pending_updates": (1, 1),
         "overdue_measures": (2, 2),
-        "research_missing": (1, 1),
+        "inputs_incomplete": (2, 2),
         "unmatched_names": (2, 2),
     }
 
