@@ -315,7 +315,7 @@ def incomplete_inputs(*, campaign_ids: list[int]) -> list[IncompleteInputs]:
 
     Computed from the live inputs with the sheet's own rule (sources.collect_inputs_of and
     formulas.department_score, as sheets.sheet_recompute does): exactly the departments a
-    recompute now would mark incomplete, whatever the latest computed sheet says. Nine
+    recompute now would mark incomplete, whatever the latest computed sheet says. At most eight
     queries whatever the number of campaigns and departments (the staff inbox and
     `?inputs=incomplete` both read it)."""
     evaluated = list(

@@ -68,17 +68,19 @@ def staff_scoring_items(request: HttpRequest) -> list[InboxItem]:
     for c in campaigns:
         rows = incomplete[c.id]
         per_component = Counter(component for row in rows for component in row.missing)
+        breakdown = " · ".join(
+            f"{SHORT_LABELS[component]} {per_component[component]}"
+            for component in Component
+            if per_component[component]
+        )
         items.append(
             campaign_item(
                 c,
                 key="inputs_incomplete",
-                label="评分数据不完整的部门（单位）",
+                # The breakdown goes in the label, not in `detail`: the inbox shows a detail
+                # (a turnout) in place of the count badge, and this line needs its count.
+                label="评分数据不完整的部门（单位）" + (f"：{breakdown}" if breakdown else ""),
                 count=len(rows),
-                detail=" · ".join(
-                    f"{SHORT_LABELS[component]} {per_component[component]}"
-                    for component in Component
-                    if per_component[component]
-                ),
                 url=reverse("scoring:manage", args=[c.slug]) + "?inputs=incomplete#inputs",
                 order=70,
             )

@@ -69,7 +69,7 @@ def test_staff_inbox_counts_equal_the_lists_they_link_to(client):
     assert len(dashboard.pending_updates) == mine["pending_updates"].count
     assert len(dashboard.overdue) == mine["overdue_measures"].count
     # Batch 2 is being evaluated with no input yet but one research score.
-    assert mine["inputs_incomplete"].detail == "调研 1 · 热线 2 · 问卷 2 · 投票 2 · 测评 2"
+    assert mine["inputs_incomplete"].label.endswith("：调研 1 · 热线 2 · 问卷 2 · 投票 2 · 测评 2")
     manage = follow(client, mine["inputs_incomplete"])
     assert len(manage.context["incomplete"]) == 2
     assert manage.content.decode().count('class="inputs-row"') == 2

@@ -123,10 +123,9 @@ def test_inbox_counts_each_incomplete_department_once_and_names_the_components(c
 
     item = staff_line(client, campaign)
 
-    assert item.label == "评分数据不完整的部门（单位）"
     assert item.count == 3  # 乙局, 丙局, 丁局: not 甲局 (complete), not 戊局 (not evaluated)
     # Nobody voted online, but the public vote weighs 0 here: it is not needed.
-    assert item.detail == "调研 2 · 热线 2 · 问卷 1 · 测评 1"
+    assert item.label == "评分数据不完整的部门（单位）：调研 2 · 热线 2 · 问卷 1 · 测评 1"
     assert item.url == f"/staff/{campaign.slug}/scoring/?inputs=incomplete#inputs"
 
 
@@ -187,7 +186,7 @@ def test_the_count_follows_the_live_inputs_without_a_recompute(client):
 
     item = staff_line(client, campaign)
     assert item.count == 2
-    assert item.detail == "调研 2 · 热线 1 · 问卷 1 · 测评 1"
+    assert item.label.endswith("：调研 2 · 热线 1 · 问卷 1 · 测评 1")
 
 
 def test_a_committee_score_below_quorum_counts_as_missing_with_its_reason(client):
@@ -250,3 +249,19 @@ def test_the_filtered_list_reads_in_the_same_queries_whatever_the_departments(cl
 
     assert len(response.context["incomplete"]) == 8
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_campaign_with_every_input_shows_zero_and_an_empty_list(client):
+    staff = StaffFactory()
+    campaign = scored_campaign(staff)
+    EvaluatedDepartment.objects.filter(
+        campaign=campaign, department__name__in=["乙局", "丙局", "丁局"]
+    ).delete()
+    client.force_login(staff)
+
+    item = staff_line(client, campaign)
+
+    assert (item.label, item.count) == ("评分数据不完整的部门（单位）", 0)
+    page = open_list(client, item).content.decode()
+    assert 'class="inputs-row"' not in page
+    assert "各部门（单位）的评分数据均已齐全。" in page
