@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
 
 from accounts.models import Role
 from campaigns.models import EvaluatedDepartment
@@ -24,16 +24,13 @@ def year_earlier(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def hotline_counts(
-    *, department_ids: list[int], start: dt.date, end: dt.date
-) -> dict[int, HotlineCounts]:
-    """Rating counts in [start, end] and record volumes of that window and of the same
-    dates a year earlier, per department, in one query. Departments without records get
-    zeros."""
+def _counts_query(*, department_ids: list[int], start: dt.date, end: dt.date) -> QuerySet:
+    """Rating counts of [start, end] and volumes of it and of the same dates a year earlier,
+    one row per department that has any."""
     base_start, base_end = year_earlier(start), year_earlier(end)
     window = Q(day__gte=start, day__lte=end)
     baseline = Q(day__gte=base_start, day__lte=base_end)
-    rows = (
+    return (
         DailyStat.objects.filter(window | baseline, department_id__in=department_ids)
         .order_by()
         .values("department_id")
@@ -45,15 +42,53 @@ def hotline_counts(
             n_baseline=Sum("total", filter=baseline),
         )
     )
+
+
+def _counts_of(row: dict) -> HotlineCounts:
+    return HotlineCounts(
+        satisfied=row["satisfied"] or 0,
+        basic=row["basic"] or 0,
+        dissatisfied=row["dissatisfied"] or 0,
+        n_window=row["n_window"] or 0,
+        n_baseline=row["n_baseline"] or 0,
+    )
+
+
+def hotline_counts(
+    *, department_ids: list[int], start: dt.date, end: dt.date
+) -> dict[int, HotlineCounts]:
+    """Rating counts in [start, end] and record volumes of that window and of the same
+    dates a year earlier, per department, in one query. Departments without records get
+    zeros."""
     result = {pk: HotlineCounts() for pk in department_ids}
-    for row in rows:
-        result[row["department_id"]] = HotlineCounts(
-            satisfied=row["satisfied"] or 0,
-            basic=row["basic"] or 0,
-            dissatisfied=row["dissatisfied"] or 0,
-            n_window=row["n_window"] or 0,
-            n_baseline=row["n_baseline"] or 0,
+    for row in _counts_query(department_ids=department_ids, start=start, end=end):
+        result[row["department_id"]] = _counts_of(row)
+    return result
+
+
+Window = tuple[dt.date, dt.date]
+
+
+def hotline_counts_by_window(
+    *, windows: dict[Window, list[int]]
+) -> dict[Window, dict[int, HotlineCounts]]:
+    """`hotline_counts` of several windows ((start, end) -> department ids; campaigns have
+    their own evaluation windows) in one query (a UNION ALL of one aggregate per window),
+    so a page reading every campaign does not query once per campaign."""
+    keyed = list(windows.items())
+    result = {window: {pk: HotlineCounts() for pk in ids} for window, ids in keyed}
+    parts = [
+        _counts_query(department_ids=ids, start=start, end=end).annotate(
+            window_index=Value(i, output_field=IntegerField())
         )
+        for i, ((start, end), ids) in enumerate(keyed)
+        if ids
+    ]
+    if not parts:
+        return result
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    for row in rows:
+        result[keyed[row["window_index"]][0]][row["department_id"]] = _counts_of(row)
     return result
 
 

@@ -1,6 +1,7 @@
 """Reads of the scoring app."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import (
     CharField,
@@ -15,10 +16,16 @@ from django.db.models import (
 )
 
 from campaigns.models import Campaign, EvaluatedDepartment
-from campaigns.stages import Stage
+from campaigns.stages import ORDER, Stage
 from hotline.selectors import campaign_comparison, hotline_counts
 
-from .formulas import Component, HotlineResult, SurveyGroup, hotline_component_of
+from .formulas import (
+    Component,
+    HotlineResult,
+    SurveyGroup,
+    department_score,
+    hotline_component_of,
+)
 from .models import (
     CommitteeSession,
     PublicVote,
@@ -30,6 +37,7 @@ from .models import (
     SurveyRespondent,
 )
 from .services.config import config_get, settings_of
+from .sources import collect_inputs_of
 
 FIELD_LABELS = {
     **{str(c): c.label for c in Component},
@@ -287,6 +295,48 @@ def research_missing_by_campaign(*, campaign_ids: list[int]) -> dict[int, int]:
         .order_by()
     )
     return {r["campaign_id"]: r["n"] for r in rows}
+
+
+# Batches whose departments are scored now or were: 成效评价, 结果公布, 跟踪问效.
+SCORED_STAGES = tuple(ORDER[ORDER.index(Stage.EVALUATION) :])
+
+
+@dataclass(frozen=True)
+class IncompleteInputs:
+    """An evaluated department some needed component of its score has no input for."""
+
+    evaluated: EvaluatedDepartment
+    missing: dict[Component, str]  # component -> why it has no score, in Component order
+
+
+def incomplete_inputs(*, campaign_ids: list[int]) -> list[IncompleteInputs]:
+    """Departments of batches at the stage 成效评价 or later that lack the input of at least
+    one component with a non-zero weight, by campaign, batch and position.
+
+    Computed from the live inputs with the sheet's own rule (sources.collect_inputs_of and
+    formulas.department_score, as sheets.sheet_recompute does): exactly the departments a
+    recompute now would mark incomplete, whatever the latest computed sheet says. At most eight
+    queries whatever the number of campaigns and departments (the staff inbox and
+    `?inputs=incomplete` both read it)."""
+    evaluated = list(
+        EvaluatedDepartment.objects.filter(
+            campaign_id__in=campaign_ids, batch__stage__in=SCORED_STAGES
+        )
+        .select_related("department", "batch", "campaign__scoring_config")
+        .order_by("campaign_id", "batch__number", "position", "department__name")
+    )
+    if not evaluated:
+        return []
+    campaigns = {ev.campaign_id: ev.campaign for ev in evaluated}
+    settings = {pk: settings_of(config_get(campaign=c)) for pk, c in campaigns.items()}
+    inputs = collect_inputs_of(evaluated=evaluated, campaigns=list(campaigns.values()))
+    result = []
+    for ev, department_inputs in zip(evaluated, inputs, strict=True):
+        score = department_score(department_inputs, settings[ev.campaign_id])
+        if score.missing:
+            reasons = score.missing_reasons()
+            result.append(IncompleteInputs(ev, {c: reasons[c] for c in score.missing}))
+    return result
 
 
 def open_public_votes_of(*, campaign_ids: list[int]) -> QuerySet[PublicVote]:

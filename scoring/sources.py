@@ -11,7 +11,7 @@ from django.db.models import Count
 
 from campaigns.models import Campaign, EvaluatedDepartment
 from hotline.counts import HotlineCounts
-from hotline.selectors import hotline_counts
+from hotline.selectors import Window, hotline_counts_by_window
 
 from .formulas import DepartmentInputs
 from .models import CommitteeScore, CommitteeSession, PublicRating, ResearchScore, SurveyRating
@@ -25,14 +25,14 @@ def evaluated_departments(*, campaign: Campaign) -> list[EvaluatedDepartment]:
     )
 
 
-def closed_session_ids(*, campaign: Campaign) -> list[int]:
-    """Every closed, not voided electronic scoring session of the campaign: a later round
+def closed_session_ids(*, campaign_ids: list[int]) -> list[int]:
+    """Every closed, not voided electronic scoring session of the campaigns: a later round
     adds to the earlier ones (issue 13: taking only the last round dropped the published
     version's ballots). Scores of an open session stay hidden (and uncounted) until staff
     close it; only a named act (committee.session_void, with a reason) takes a round out."""
     return list(
         CommitteeSession.objects.filter(
-            batch__campaign=campaign, closed_at__isnull=False, voided_at__isnull=True
+            batch__campaign_id__in=campaign_ids, closed_at__isnull=False, voided_at__isnull=True
         ).values_list("id", flat=True)
     )
 
@@ -57,13 +57,22 @@ def collect_inputs(
     """Every evaluated department's inputs, in batch order. Seven queries plus hotline's."""
     if evaluated is None:
         evaluated = evaluated_departments(campaign=campaign)
+    return collect_inputs_of(evaluated=evaluated, campaigns=[campaign])
+
+
+def collect_inputs_of(
+    *, evaluated: list[EvaluatedDepartment], campaigns: list[Campaign]
+) -> list[DepartmentInputs]:
+    """The inputs of `evaluated` (departments of any of `campaigns`), in the order given:
+    seven queries whatever the number of campaigns (the staff inbox reads all of them)."""
     ids = [ev.id for ev in evaluated]
+    windows = {c.id: (c.evaluation_start, c.evaluation_end) for c in campaigns}
 
     research = dict(
         ResearchScore.objects.filter(evaluated_id__in=ids).values_list("evaluated_id", "score")
     )
     committee: dict[int, list[Decimal]] = defaultdict(list)
-    session_ids = closed_session_ids(campaign=campaign)
+    session_ids = closed_session_ids(campaign_ids=list(windows))
     rolls = batch_rolls(session_ids=session_ids)
     scores = CommitteeScore.objects.filter(ballot__session_id__in=session_ids).values_list(
         "evaluated_id", "score"
@@ -91,15 +100,15 @@ def collect_inputs(
     for row in public_rows:
         public[row["evaluated_id"]][row["rating"]] = row["n"]
 
-    department_ids = [ev.department_id for ev in evaluated]
-    hotline = hotline_counts(
-        department_ids=department_ids, start=campaign.evaluation_start, end=campaign.evaluation_end
-    )
+    by_window: dict[Window, list[int]] = defaultdict(list)
+    for ev in evaluated:
+        by_window[windows[ev.campaign_id]].append(ev.department_id)
+    hotline = hotline_counts_by_window(windows=dict(by_window))
     return [
         DepartmentInputs(
             key=ev.id,
             research=research.get(ev.id),
-            hotline=hotline.get(ev.department_id, HotlineCounts()),
+            hotline=hotline[windows[ev.campaign_id]].get(ev.department_id, HotlineCounts()),
             survey={group: dict(counts) for group, counts in survey[ev.id].items()},
             public_vote=dict(public[ev.id]),
             # Sorted: the order members voted in is not part of the input (nor secret-safe).

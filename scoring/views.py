@@ -92,6 +92,18 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
             "published": selectors.published_sheet(campaign=campaign) is not None,
             "missing_only": missing_only,
             "missing_count": sum(len(b.shown_evaluated) for b in batches) if missing_only else 0,
+            # ?inputs=incomplete: the departments the staff inbox counts as lacking an input.
+            "incomplete": (
+                [
+                    {
+                        "evaluated": row.evaluated,
+                        "missing": [(c.label, reason) for c, reason in row.missing.items()],
+                    }
+                    for row in selectors.incomplete_inputs(campaign_ids=[campaign.id])
+                ]
+                if request.GET.get("inputs") == "incomplete"
+                else None
+            ),
         },
     )
 

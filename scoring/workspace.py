@@ -3,6 +3,8 @@ inboxes (registered with accounts.workspaces in ScoringConfig.ready)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -10,6 +12,16 @@ from accounts.workspaces import InboxItem, workspace_inbox
 from campaigns.workspace import campaign_item, inbox_campaigns
 
 from . import selectors
+from .formulas import Component
+
+# What the inbox detail calls each component ("调研 2 · 问卷 1 · 投票 3").
+SHORT_LABELS = {
+    Component.RESEARCH: "调研",
+    Component.HOTLINE: "热线",
+    Component.SURVEY: "问卷",
+    Component.PUBLIC_VOTE: "投票",
+    Component.COMMITTEE: "测评",
+}
 
 
 @workspace_inbox("staff")
@@ -48,15 +60,28 @@ def staff_scoring_items(request: HttpRequest) -> list[InboxItem]:
                 tone="ok",
             )
         )
-    missing = selectors.research_missing_by_campaign(campaign_ids=list(by_id))
+    # One line for every component of the score (the research score among them), so a
+    # department lacking two inputs counts once; the detail counts per component.
+    incomplete: dict[int, list[selectors.IncompleteInputs]] = {c.id: [] for c in campaigns}
+    for row in selectors.incomplete_inputs(campaign_ids=list(by_id)):
+        incomplete[row.evaluated.campaign_id].append(row)
     for c in campaigns:
+        rows = incomplete[c.id]
+        per_component = Counter(component for row in rows for component in row.missing)
+        breakdown = " · ".join(
+            f"{SHORT_LABELS[component]} {per_component[component]}"
+            for component in Component
+            if per_component[component]
+        )
         items.append(
             campaign_item(
                 c,
-                key="research_missing",
-                label="尚未录入调研评分的部门（单位）",
-                count=missing.get(c.id, 0),
-                url=reverse("scoring:manage", args=[c.slug]) + "?research=missing#research",
+                key="inputs_incomplete",
+                # The breakdown goes in the label, not in `detail`: the inbox shows a detail
+                # (a turnout) in place of the count badge, and this line needs its count.
+                label="评分数据不完整的部门（单位）" + (f"：{breakdown}" if breakdown else ""),
+                count=len(rows),
+                url=reverse("scoring:manage", args=[c.slug]) + "?inputs=incomplete#inputs",
                 order=70,
             )
         )

@@ -58,7 +58,7 @@ def test_staff_inbox_counts_equal_the_lists_they_link_to(client):
         "key_issue_bounds": 2,
         "pending_updates": 1,
         "overdue_measures": 2,
-        "research_missing": 1,
+        "inputs_incomplete": 2,
     }
     triage = follow(client, mine["unmerged_suggestions"])
     assert triage.context["page"].paginator.count == 3
@@ -68,9 +68,11 @@ def test_staff_inbox_counts_equal_the_lists_they_link_to(client):
     dashboard = follow(client, mine["pending_updates"]).context["d"]
     assert len(dashboard.pending_updates) == mine["pending_updates"].count
     assert len(dashboard.overdue) == mine["overdue_measures"].count
-    manage = follow(client, mine["research_missing"])
-    assert manage.context["missing_count"] == 1
-    assert manage.content.decode().count('class="research-row"') == 1
+    # Batch 2 is being evaluated with no input yet but one research score.
+    assert mine["inputs_incomplete"].label.endswith("：调研 1 · 热线 2 · 问卷 2 · 投票 2 · 测评 2")
+    manage = follow(client, mine["inputs_incomplete"])
+    assert len(manage.context["incomplete"]) == 2
+    assert manage.content.decode().count('class="inputs-row"') == 2
 
     hotline = items[("12345 热线数据", "unmatched_names")]
     assert hotline.count == 2

@@ -19,7 +19,7 @@ ROWS = {
     "key_issue_bounds": "section.key-issue-dept",
     "pending_updates": "#pending > ul.link-list >> nth=0 >> li a",
     "overdue_measures": "#overdue li a",
-    "research_missing": "tr.research-row",
+    "inputs_incomplete": "tr.inputs-row",
     "unmatched_names": "tr.unmatched-row",
 }
 
@@ -54,9 +54,15 @@ def test_staff_inbox_counts_match_the_lists_they_open(page):
         "key_issue_bounds": (2, 2),
         "pending_updates": (1, 1),
         "overdue_measures": (2, 2),
-        "research_missing": (1, 1),
+        "inputs_incomplete": (2, 2),
         "unmatched_names": (2, 2),
     }
+    # The incomplete inputs list names what each department lacks, and why.
+    page.goto(f"{page.base_url}/staff/{campaign.slug}/scoring/?inputs=incomplete#inputs")
+    rows = page.locator("tr.inputs-row")
+    expect(rows.nth(0)).not_to_contain_text("调研组尚未评分")  # scored by the research group
+    expect(rows.nth(1)).to_contain_text("问题整改成效调研（调研组尚未评分）")
+    expect(page.locator("#inputs [data-total]")).to_have_text("2")
 
 
 def test_key_issue_page_filters_in_the_browser(page):
