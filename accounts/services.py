@@ -346,6 +346,9 @@ def _create_new_accounts(plan: PeopleImportPlan, actor: User) -> list[User]:
             if not taken:
                 raise  # another constraint: a bug, not a race
             pending = [u for u in pending if u.username not in taken]
+            for user in pending:
+                # An earlier batch of the INSERT may have handed out keys the rollback undid.
+                user.pk, user._state.adding = None, True
             report.new_accounts = [a for a in report.new_accounts if a.username not in taken]
             report.errors.extend(
                 (plan.lines[name], USERNAME_TAKEN_MEANWHILE.format(name)) for name in taken

@@ -302,6 +302,30 @@ def test_a_username_taken_between_reading_and_saving_is_a_row_error_not_a_crash(
     }
 
 
+def test_a_username_taken_in_a_later_insert_batch_leaves_the_others_created(monkeypatch):
+    from core import audit
+
+    monkeypatch.setattr(audit, "CHUNK", 2)  # five new accounts: INSERTs of 2, 2 and 1 rows
+    OrganizerFactory(name="淄博市人大常委会")
+    plan = services.people_import_prepare(
+        rows=people_from_table([HEADER, *members(5, "淄博市人大常委会")])
+    )
+    DeputyFactory(username="m03")
+
+    report = services.people_import_save(plan=plan, actor=AdminFactory())
+
+    assert report.summary == "新增 4，更新 0，未变 0，错误 1" and report.errors[0][0] == 5
+    created = User.objects.filter(username__in=["m00", "m01", "m02", "m04"])
+    assert sorted(created.values_list("name", flat=True)) == ["委员0", "委员1", "委员2", "委员4"]
+    assert (
+        LogEntry.objects.filter(
+            object_pk__in=[str(pk) for pk in created.values_list("pk", flat=True)],
+            action=LogEntry.Action.CREATE,
+        ).count()
+        == 4
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_sheet_at_once_create_each_account_once(monkeypatch):
     if connection.vendor != "postgresql":
