@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import Argon2PasswordHasher, get_hasher, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.audit import audit_actor, audit_event, audited_bulk_create, audited_bulk_update
 from departments.models import District, Organizer
@@ -271,20 +271,29 @@ def _differs(user: User, values: Mapping[str, Any]) -> bool:
     return False
 
 
-@transaction.atomic
-def people_import(*, rows: Sequence[PersonRow], actor: User) -> PeopleImportReport:
-    """Committee members and deputies from a sheet, keyed on the username: a new username
-    is a new account (generated password, changed at first sign-in), a known one is
-    updated where it differs. Bad rows are reported by line and skipped; the others are
-    kept. Only members and deputies are touched: a row naming another role's account is
-    refused, so an import cannot demote staff or an admin."""
-    report = PeopleImportReport(total=len(rows))
+@dataclass
+class PeopleImportPlan:
+    """What an import will write, checked against the database as it was when read."""
+
+    report: PeopleImportReport
+    to_create: list[User] = field(default_factory=list)
+    to_update: list[User] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # username → spreadsheet line
+
+
+# A row whose new username another import (or an admin) took after this one read the
+# accounts: the unique index refuses the insert, and the row is reported, not a server error.
+USERNAME_TAKEN_MEANWHILE = "用户名“{}”已被同时进行的另一次导入或新建账号使用，请核对后重新导入该行"
+
+
+def people_import_prepare(*, rows: Sequence[PersonRow]) -> PeopleImportPlan:
+    """Each row checked and sorted into new accounts, updates, unchanged and errors."""
+    plan = PeopleImportPlan(report=PeopleImportReport(total=len(rows)))
+    report = plan.report
     organizers = {o.name: o for o in Organizer.objects.all()}
     districts = {d.name: d for d in District.objects.all()}
     existing = User.objects.in_bulk([r.username for r in rows if r.username], field_name="username")
-    seen: dict[str, int] = {}
-    to_create: list[User] = []
-    to_update: list[User] = []
+    seen = plan.lines
     for row in rows:
         try:
             values = _row_values(row, organizers, districts)
@@ -299,7 +308,7 @@ def people_import(*, rows: Sequence[PersonRow], actor: User) -> PeopleImportRepo
             password = password_generate()
             user = User(username=row.username, must_change_password=True, **values)
             _set_generated_password(user, password)
-            to_create.append(user)
+            plan.to_create.append(user)
             report.new_accounts.append(NewAccount(row.username, row.name, password))
         elif user.role not in (Role.MEMBER, Role.DEPUTY):
             report.errors.append(
@@ -311,12 +320,58 @@ def people_import(*, rows: Sequence[PersonRow], actor: User) -> PeopleImportRepo
         elif _differs(user, values):
             for name, value in values.items():
                 setattr(user, name, value)
-            to_update.append(user)
+            plan.to_update.append(user)
             report.updated_usernames.append(user.username)
         else:
             report.unchanged += 1
+    return plan
+
+
+def _create_new_accounts(plan: PeopleImportPlan, actor: User) -> list[User]:
+    """The plan's new accounts in one INSERT, inside a savepoint: when a username was
+    taken meanwhile, its rows become errors and the rest are inserted again."""
+    pending = plan.to_create
+    report = plan.report
+    while pending:
+        try:
+            with transaction.atomic():
+                audited_bulk_create(pending, actor=actor)
+            return pending
+        except IntegrityError:
+            taken = set(
+                User.objects.filter(username__in=[u.username for u in pending]).values_list(
+                    "username", flat=True
+                )
+            )
+            if not taken:
+                raise  # another constraint: a bug, not a race
+            pending = [u for u in pending if u.username not in taken]
+            for user in pending:
+                # An earlier batch of the INSERT may have handed out keys the rollback undid.
+                user.pk, user._state.adding = None, True
+            report.new_accounts = [a for a in report.new_accounts if a.username not in taken]
+            report.errors.extend(
+                (plan.lines[name], USERNAME_TAKEN_MEANWHILE.format(name)) for name in taken
+            )
+            report.errors.sort()
+    return []
+
+
+@transaction.atomic
+def people_import_save(*, plan: PeopleImportPlan, actor: User) -> PeopleImportReport:
+    report = plan.report
     with audit_actor(actor):
-        audited_bulk_create(to_create, actor=actor)
-        audited_bulk_update(to_update, IMPORT_FIELDS, actor=actor)
-    report.created, report.updated = len(to_create), len(to_update)
+        created = _create_new_accounts(plan, actor)
+        audited_bulk_update(plan.to_update, IMPORT_FIELDS, actor=actor)
+    report.created, report.updated = len(created), len(plan.to_update)
     return report
+
+
+@transaction.atomic
+def people_import(*, rows: Sequence[PersonRow], actor: User) -> PeopleImportReport:
+    """Committee members and deputies from a sheet, keyed on the username: a new username
+    is a new account (generated password, changed at first sign-in), a known one is
+    updated where it differs. Bad rows are reported by line and skipped; the others are
+    kept. Only members and deputies are touched: a row naming another role's account is
+    refused, so an import cannot demote staff or an admin."""
+    return people_import_save(plan=people_import_prepare(rows=rows), actor=actor)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 
 from auditlog.admin import LogEntryAdmin
+from auditlog.filters import ResourceTypeFilter
 from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
@@ -53,7 +55,7 @@ def audit_rows(queryset):
         yield (
             # Excel has no time zones: local time, as the admin pages show it.
             timezone.localtime(entry.timestamp).replace(tzinfo=None),
-            entry.actor.username if entry.actor else "（系统）",
+            entry.actor.username if entry.actor else SYSTEM_ACTOR,
             entry.remote_addr or "",
             entry.content_type.name if entry.content_type else "",
             entry.object_repr,
@@ -62,9 +64,31 @@ def audit_rows(queryset):
         )
 
 
+SYSTEM_ACTOR = "（系统）"  # an entry no signed-in person caused (a command, a task)
+
+
+class ObjectTypeFilter(ResourceTypeFilter):
+    """auditlog's 对象类型 filter, offering the types by their Chinese names (its own lists the
+    model's code name: "user", "keyissue")."""
+
+    def lookups(self, request, model_admin):
+        ids = model_admin.get_queryset(request).values_list("content_type_id", flat=True)
+        # get_for_id reads ContentType's cache: no query per type.
+        types = [ContentType.objects.get_for_id(pk) for pk in set(ids.order_by().distinct())]
+        return sorted(((t.pk, str(t.name)) for t in types), key=lambda pair: pair[1])
+
+
 @admin.register(LogEntry)
 class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
     change_list_template = "admin/auditlog_change_list.html"
+    list_filter = [
+        ObjectTypeFilter if f is ResourceTypeFilter else f for f in LogEntryAdmin.list_filter
+    ]
+
+    @admin.display(description="操作人")
+    def user_url(self, obj):
+        # auditlog writes "system", untranslated, for an entry without an actor.
+        return super().user_url(obj) if obj.actor_id else SYSTEM_ACTOR
 
     @admin.display(description="变更")
     def msg_short(self, obj):

@@ -9,6 +9,7 @@ from accounts.matrix import allows, role_of
 from .models import ApiClient
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
+MUST_CHANGE_PASSWORD_MESSAGE = "请先登录网页修改初始密码，再使用接口。"  # noqa: S105 - a message
 
 
 def gate_for(request, view) -> tuple[str, tuple[str, str], str | None]:
@@ -32,6 +33,11 @@ class MatrixPermission(permissions.BasePermission):
     message = "您的角色无权访问此接口。"
 
     def has_permission(self, request, view) -> bool:
+        if getattr(request.user, "must_change_password", False):
+            # A token authenticates after MatrixMiddleware, which holds such sessions on the
+            # change page: the token of an account with a temporary password waits too.
+            self.message = MUST_CHANGE_PASSWORD_MESSAGE
+            return False
         _kind, row, scope = gate_for(request, view)
         if not allows(role_of(request.user), *row):
             return False

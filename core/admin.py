@@ -284,13 +284,30 @@ class SiteReadOnlyMixin(SiteAdminOnlyMixin):
         return False
 
 
-def site_admin_only(model, base_admin: type[admin.ModelAdmin]) -> None:
-    """Re-register a third-party model's admin as admins-only, keeping its behaviour."""
+def site_admin_only(
+    model, base_admin: type[admin.ModelAdmin], attrs: dict[str, Any] | None = None
+) -> None:
+    """Re-register a third-party model's admin as admins-only, keeping its behaviour
+    (`attrs` overrides some of it, such as a column's English header)."""
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(
-        model, type(f"SiteOnly{base_admin.__name__}", (SiteAdminOnlyMixin, base_admin), {})
+        model,
+        type(f"SiteOnly{base_admin.__name__}", (SiteAdminOnlyMixin, base_admin), attrs or {}),
     )
+
+
+def _described(method: Callable, description: str) -> Callable:
+    """A third-party admin column `method` under a Chinese header (method itself untouched)."""
+
+    def column(self, obj):
+        return method(self, obj)
+
+    return admin.display(description=description)(column)
+
+
+# Column methods of axes' admins without a description: their headers would read "Status".
+AXES_COLUMNS = {"status": "状态"}
 
 
 # Third-party admins registered before core's admin module is imported (INSTALLED_APPS
@@ -298,4 +315,10 @@ def site_admin_only(model, base_admin: type[admin.ModelAdmin]) -> None:
 site_admin_only(Group, GroupAdmin)
 for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     if admin.site.is_registered(_model):
-        site_admin_only(_model, type(admin.site._registry[_model]))
+        _base = type(admin.site._registry[_model])
+        _columns = {
+            name: _described(getattr(_base, name), header)
+            for name, header in AXES_COLUMNS.items()
+            if callable(getattr(_base, name, None))
+        }
+        site_admin_only(_model, _base, _columns)

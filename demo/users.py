@@ -3,16 +3,13 @@ changes nothing (not even the password hash)."""
 
 from typing import NamedTuple
 
-from django.contrib.auth.models import Group, Permission
-
 from accounts.models import DeputyLevel, Role, User
+from accounts.services import sync_admin_flags
 from departments.models import Department, District, Organizer, Town
 
 from .geography import BOSHAN_COMMITTEE, CITY_COMMITTEE
 
 DEMO_PASSWORD = "pingyi2021"  # noqa: S105 - printed for the demo on purpose
-STAFF_GROUP = "评议办工作人员"
-STAFF_APPS = ("departments", "campaigns", "issues", "scoring", "hotline", "rectification")
 
 
 class DemoLogin(NamedTuple):
@@ -22,11 +19,12 @@ class DemoLogin(NamedTuple):
     who: str
 
 
-def _staff_group() -> Group:
-    """Django admin access for committee staff: the evaluation data, never users or roles."""
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
-    return group
+def _admin_flags(role: str) -> dict[str, bool]:
+    """Django's is_staff and is_superuser as the role gives them (only 管理员 opens /admin/),
+    the rule the user pages and the import follow."""
+    account = User(role=role)
+    sync_admin_flags(account)
+    return {"is_staff": account.is_staff, "is_superuser": account.is_superuser}
 
 
 def load() -> list[DemoLogin]:
@@ -34,8 +32,8 @@ def load() -> list[DemoLogin]:
     boshan = Organizer.objects.get(name=BOSHAN_COMMITTEE)
     zhangdian = District.objects.get(name="张店区")
     people = [
-        ("admin", "系统管理员", Role.ADMIN, {"is_staff": True, "is_superuser": True}),
-        ("staff", "王敏（评议办）", Role.STAFF, {"organizer": city, "is_staff": True}),
+        ("admin", "系统管理员", Role.ADMIN, {}),
+        ("staff", "王敏（评议办）", Role.STAFF, {"organizer": city}),
         ("member", "李建国（常委会委员）", Role.MEMBER, {"organizer": city}),
         ("research", "赵立新（调研组）", Role.RESEARCHER, {"organizer": city}),
         (
@@ -70,19 +68,17 @@ def load() -> list[DemoLogin]:
             "boshan-staff",
             "高峰（博山区评议办）",
             Role.STAFF,
-            {"organizer": boshan, "is_staff": True},
+            {"organizer": boshan},
         ),
     ]
-    group = _staff_group()
     logins = []
     for username, name, role, extra in people:
         user, created = User.objects.update_or_create(
-            username=username, defaults={"name": name, "role": role, **extra}
+            username=username,
+            defaults={"name": name, "role": role, **_admin_flags(role), **extra},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        if role == Role.STAFF:
-            user.groups.add(group)
         logins.append(DemoLogin(username, DEMO_PASSWORD, Role(role).label, name))
     return logins

@@ -22,7 +22,7 @@ import io
 import queue
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -37,7 +37,7 @@ from departments.naming import normalize_name
 
 from . import conf
 from .importing.copy_lines import CHINA, SATISFACTION_CODES, CopyLineParser, local_day
-from .importing.parsing import FileError, RowError, RowParser, map_header, mask_phone
+from .importing.parsing import FileError, RowError, RowParser, map_header, rejected_cells
 from .importing.readers import open_table
 from .models import HotlineRecord, ImportBatch, ImportRowError, StagedRow
 from .stats import stats_refresh
@@ -212,16 +212,13 @@ class _Chunk(NamedTuple):
     rejected: int
 
 
-def _raw(cells: list, phone_column: int | None) -> list:
-    """A rejected row's cells as kept for staff, with the caller's number masked."""
-    raw = [_jsonable(c) for c in cells]
-    if phone_column is not None and phone_column < len(raw):
-        raw[phone_column] = mask_phone(raw[phone_column])
-    return raw
+def _raw(cells: list, columns: Mapping[str, int]) -> list:
+    """A rejected row's cells as kept for staff, with phone numbers masked."""
+    return rejected_cells([_jsonable(c) for c in cells], columns)
 
 
 def _chunks(
-    table, make: Callable, batch_id: int, size: int, phone_column: int | None
+    table, make: Callable, batch_id: int, size: int, columns: Mapping[str, int]
 ) -> Iterator[_Chunk]:
     """The file's rows, parsed, in chunks of `size` rows (staged or rejected)."""
     read = rejected = 0
@@ -237,7 +234,7 @@ def _chunks(
                 ImportRowError(
                     batch_id=batch_id,
                     row_number=number,
-                    raw=_raw(cells, phone_column),
+                    raw=_raw(cells, columns),
                     reason=str(exc),
                 )
             )
@@ -322,7 +319,6 @@ def _read_phase(batch: ImportBatch) -> None:
         batch.unknown_columns = header_map.unknown + header_map.duplicates
         total = table.total_estimate
         lookup = department_lookup()
-        phone_column = header_map.columns.get("caller_phone")
         if pg:
             parser = CopyLineParser(
                 header_map,
@@ -332,7 +328,7 @@ def _read_phase(batch: ImportBatch) -> None:
                 phone_secret=conf.phone_secret(),
             )
             make = parser.line if table.format == "csv" else parser.slow_line
-            chunks = _in_thread(_encoded(_chunks(table, make, batch.pk, size, phone_column)))
+            chunks = _in_thread(_encoded(_chunks(table, make, batch.pk, size, header_map.columns)))
             write: Callable[[Any], None] = _copy_staged
         else:
             parse = RowParser(
@@ -346,7 +342,7 @@ def _read_phase(batch: ImportBatch) -> None:
                 row = parse(cells)
                 return _sqlite_tuple(batch.pk, number, row, lookup.get(row.department_name))
 
-            chunks = _chunks(table, make, batch.pk, size, phone_column)
+            chunks = _chunks(table, make, batch.pk, size, header_map.columns)
             write = _insert_staged
 
         for chunk in chunks:

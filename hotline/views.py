@@ -31,6 +31,7 @@ from core.spreadsheets import (
 from . import selectors
 from .exports import department_analytics_xlsx
 from .forms import AliasForm, ImportUploadForm
+from .importing.parsing import FileError, map_header, rejected_cells
 from .models import AliasChange, ImportBatch, ImportRowError
 from .services import (
     AliasError,
@@ -118,6 +119,20 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hotline/_import_progress.html", _progress_context(batch, request.user))
 
 
+def _header_columns(header: list) -> dict[str, int]:
+    """Field → column of a batch's stored header ({} when it no longer maps)."""
+    try:
+        return map_header(header).columns
+    except FileError:
+        return {}
+
+
+def _shown_cells(raw: list, columns: dict[str, int]) -> list:
+    """A rejected row's cells with phone numbers masked. They are masked when kept; again
+    here for rows kept before typed-in numbers were. A repeated ticket keeps only its number."""
+    return rejected_cells(raw, columns) if len(raw) > 1 else raw
+
+
 @staff_only
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The rejected rows as CSV (UTF-8 with BOM, so Excel opens it) or XLSX."""
@@ -126,6 +141,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     # The file's own header after row number and reason: staff fix the rows, delete the
     # first two columns and import the file again.
     header = ["行号", "原因", *(batch.header or ["原始内容"])]
+    columns = _header_columns(batch.header or [])
     filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
     if fmt == "xlsx":
         title = f"{batch.source.name} · 导入批次 {batch.pk} · {batch.file_name}"
@@ -135,7 +151,7 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                     "被拒绝的行",
                     header,
                     (
-                        [error.row_number, error.reason, *error.raw]
+                        [error.row_number, error.reason, *_shown_cells(error.raw, columns)]
                         for error in rows.iterator(chunk_size=2000)
                     ),
                     [0, 30],
@@ -156,9 +172,8 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             out.write("\ufeff")
             writer.writerow([safe_text(name) for name in header])
             for error in rows.iterator(chunk_size=2000):
-                writer.writerow(
-                    [error.row_number, error.reason, *[safe_cell(c) for c in error.raw]]
-                )
+                cells = _shown_cells(error.raw, columns)
+                writer.writerow([error.row_number, error.reason, *[safe_cell(c) for c in cells]])
                 yield out.getvalue()
                 out.seek(0)
                 out.truncate()

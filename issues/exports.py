@@ -7,9 +7,9 @@ mobile numbers a citizen typed into the text are masked (138****0000) when they 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 
+from core.privacy import mask_mobiles
 from core.spreadsheets import DATE, INTEGER, PrintInfo, Sheet, display_width, workbook_bytes
 
 from .models import Channel, SourceType, Suggestion
@@ -28,13 +28,6 @@ SUGGESTION_COLUMNS = [
     ("标签", 0),
 ]
 CONTACT_COLUMN = ("联系方式", 0)
-# A mainland mobile number not inside a longer run of digits.
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-
-
-def mask_mobiles(text: str) -> str:
-    """`text` with every mobile number's middle four digits hidden: 13800001234 → 138****1234."""
-    return MOBILE.sub(r"\1****\3", text)
 
 
 class Counted:

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
+from core.privacy import mask_mobiles
 from departments.naming import normalize_name  # one definition for matching and imports
 
 SHANGHAI: Final = ZoneInfo("Asia/Shanghai")
@@ -324,6 +325,20 @@ def mask_phone(phone: Any) -> str:
         return ""
     digits = normalize_phone(text) or text
     return f"{digits[:3]}****{digits[-4:]}" if len(digits) >= _MIN_PHONE_DIGITS else "****"
+
+
+def rejected_cells(cells: Sequence[Any], columns: Mapping[str, int]) -> list[Any]:
+    """A rejected row's cells as kept and exported for staff: the caller's number masked
+    (mask_phone), and mobile numbers callers typed into 诉求内容 or any other text cell masked
+    the same way (core.privacy); the ticket number, which staff look rows up by, as it is."""
+    phone, ticket = columns.get("caller_phone"), columns.get("ticket_no")
+    kept = list(cells)
+    for index, cell in enumerate(kept):
+        if index == phone:
+            kept[index] = mask_phone(cell)
+        elif index != ticket and isinstance(cell, str):
+            kept[index] = mask_mobiles(cell)
+    return kept
 
 
 _IPAD: Final = bytes(x ^ 0x36 for x in range(256))

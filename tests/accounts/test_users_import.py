@@ -2,18 +2,26 @@
 username: re-import updates instead of duplicating; bad rows are listed by line."""
 
 import io
+import threading
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from accounts import services
 from accounts.importing import TEMPLATE_HEADERS, PeopleFileError, people_from_table, read_people
 from accounts.models import DeputyLevel, Role, User
-from tests.factories import AdminFactory, DistrictFactory, OrganizerFactory, StaffFactory
+from tests.factories import (
+    AdminFactory,
+    DeputyFactory,
+    DistrictFactory,
+    OrganizerFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +277,96 @@ def test_import_queries_do_not_grow_with_the_rows(client, django_assert_max_num_
     with django_assert_max_num_queries(30):
         response = client.post(reverse("accounts:users-import"), {"file": upload(xlsx(changed))})
     assert "新增 40，更新 40，未变 0，错误 0" in response.content.decode()
+
+
+# --------------------------------------------------------------- concurrent imports
+def test_a_username_taken_between_reading_and_saving_is_a_row_error_not_a_crash():
+    admin = AdminFactory()
+    OrganizerFactory(name="淄博市人大常委会")
+    plan = services.people_import_prepare(
+        rows=people_from_table([HEADER, *members(3, "淄博市人大常委会")])
+    )
+    # Another import (or an admin on the user page) creates m01 before this one saves.
+    DeputyFactory(username="m01", name="别人")
+
+    report = services.people_import_save(plan=plan, actor=admin)
+
+    assert report.summary == "新增 2，更新 0，未变 0，错误 1"
+    assert report.errors == [(3, services.USERNAME_TAKEN_MEANWHILE.format("m01"))]
+    assert "同时进行的另一次导入" in report.errors[0][1]
+    assert [a.username for a in report.new_accounts] == ["m00", "m02"]
+    assert User.objects.get(username="m01").name == "别人"
+    assert set(User.objects.filter(username__in=["m00", "m02"]).values_list("name", flat=True)) == {
+        "委员0",
+        "委员2",
+    }
+
+
+def test_a_username_taken_in_a_later_insert_batch_leaves_the_others_created(monkeypatch):
+    from core import audit
+
+    monkeypatch.setattr(audit, "CHUNK", 2)  # five new accounts: INSERTs of 2, 2 and 1 rows
+    OrganizerFactory(name="淄博市人大常委会")
+    plan = services.people_import_prepare(
+        rows=people_from_table([HEADER, *members(5, "淄博市人大常委会")])
+    )
+    DeputyFactory(username="m03")
+
+    report = services.people_import_save(plan=plan, actor=AdminFactory())
+
+    assert report.summary == "新增 4，更新 0，未变 0，错误 1" and report.errors[0][0] == 5
+    created = User.objects.filter(username__in=["m00", "m01", "m02", "m04"])
+    assert sorted(created.values_list("name", flat=True)) == ["委员0", "委员1", "委员2", "委员4"]
+    assert (
+        LogEntry.objects.filter(
+            object_pk__in=[str(pk) for pk in created.values_list("pk", flat=True)],
+            action=LogEntry.Action.CREATE,
+        ).count()
+        == 4
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_sheet_at_once_create_each_account_once(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite serialises every write on one file lock, so two connections cannot race; "
+            "run with DATABASE_URL=postgres://... to test the unique index under concurrency"
+        )
+    admin = AdminFactory()
+    OrganizerFactory(name="淄博市人大常委会")
+    rows = people_from_table([HEADER, *members(4, "淄博市人大常委会")])
+    both_read = threading.Barrier(2)
+    original = services.people_import_prepare
+
+    def prepare_then_wait(**kwargs):
+        # Both imports have read the accounts (none exists yet) before either inserts.
+        plan = original(**kwargs)
+        both_read.wait(timeout=10)
+        return plan
+
+    monkeypatch.setattr(services, "people_import_prepare", prepare_then_wait)
+    reports: list[services.PeopleImportReport] = []
+    failures: list[BaseException] = []
+
+    def run():
+        try:
+            reports.append(services.people_import(rows=rows, actor=admin))
+        except BaseException as exc:  # noqa: BLE001 - the test reports it below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+
+    assert failures == [] and len(reports) == 2
+    summaries = sorted(r.summary for r in reports)
+    assert summaries == ["新增 0，更新 0，未变 0，错误 4", "新增 4，更新 0，未变 0，错误 0"]
+    late = next(r for r in reports if r.errors)
+    assert [line for line, _ in late.errors] == [2, 3, 4, 5] and late.new_accounts == []
+    assert all("同时进行的另一次导入" in text for _, text in late.errors)
+    assert User.objects.filter(username__startswith="m0").count() == 4

@@ -182,3 +182,21 @@ def test_the_schema_and_the_docs_are_served_locally(client):
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
     assert "<script>" not in html  # the initialiser is a file too: the CSP holds
+
+
+def test_a_token_of_an_account_that_must_change_its_password_waits_for_the_change(setup):
+    staff, campaign, *_ = setup
+    staff.must_change_password = True
+    staff.save(update_fields=["must_change_password"])
+    api, _ = token_client(staff, [Scope.CAMPAIGNS_READ])
+
+    refused = api.get("/api/v1/campaigns/")
+
+    assert refused.status_code == 403
+    error = refused.json()["error"]
+    assert error["status"] == 403 and "请先登录网页修改初始密码" in error["message"]
+    assert campaign.slug not in refused.content.decode()
+
+    staff.must_change_password = False
+    staff.save(update_fields=["must_change_password"])
+    assert api.get("/api/v1/campaigns/").status_code == 200

@@ -125,3 +125,34 @@ def test_demo_tickets_follow_the_seeds_figures():
     assert -0.35 < (window - baseline) / baseline < -0.2
     housing = counts[ids["housing"]]
     assert housing.n_window < housing.n_baseline
+
+
+def test_demo_logins_follow_the_role_rule_for_the_admin_and_sign_in(client):
+    from demo.users import DEMO_PASSWORD
+
+    users = list(User.objects.filter(username__in=DEMO_USERNAMES))
+    assert {u.username for u in users} == set(DEMO_USERNAMES)
+    for user in users:
+        admin = user.role == Role.ADMIN
+        assert (user.is_staff, user.is_superuser) == (admin, admin), user.username
+        assert not user.groups.exists(), user.username
+        assert not user.must_change_password, user.username
+        response = client.post(
+            "/accounts/login/", {"username": user.username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, user.username
+        assert client.get("/admin/").status_code == (200 if admin else 403), user.username
+        client.logout()
+
+
+DEMO_USERNAMES = (
+    "admin",
+    "staff",
+    "member",
+    "research",
+    "liaison",
+    "liaison-transport",
+    "deputy",
+    "deputy-town",
+    "boshan-staff",
+)

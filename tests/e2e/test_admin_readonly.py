@@ -3,6 +3,7 @@ staff get the Chinese 403 page — and a record opens view-only for the admin (n
 delete button), a suggestion without its contact."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
@@ -47,10 +48,16 @@ def test_the_admin_index_is_in_chinese(page):
     admin = AdminFactory()
     member = MemberFactory()
     services.user_password_reset(user=member, actor=admin)
+    LogEntry.objects.log_create(  # an entry without an actor, as a command writes one
+        member, action=LogEntry.Action.UPDATE, changes={"name": ["甲", "乙"]}, force_log=True
+    )
     login(page, admin.username)
     page.goto(f"{page.base_url}/admin/auditlog/logentry/")
     expect(page.get_by_text("管理员已重置为临时密码")).to_have_count(0)  # the list is short
     expect(page.get_by_role("link", name="关联编号")).to_have_count(0)
+    expect(page.get_by_role("cell", name="（系统）").first).to_be_visible()
+    expect(page.locator("#changelist-filter").get_by_role("link", name="用户")).to_be_visible()
+    expect(page.get_by_text("system", exact=True)).to_have_count(0)
     screenshot(page, "admin-auditlog-chinese")
     page.goto(f"{page.base_url}/admin/")
     expect(page.get_by_role("link", name="审计日志")).to_be_visible()

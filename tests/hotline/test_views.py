@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from departments.models import DepartmentAlias
-from hotline.models import HotlineRecord, ImportBatch
+from hotline.models import HotlineRecord, ImportBatch, ImportRowError
 from hotline.services import import_batch_create, import_batch_run
 from tests.factories import (
     AdminFactory,
@@ -137,6 +137,41 @@ def test_rejected_rows_keep_no_phone_number_and_cannot_run_formulas(client, staf
     # string cell with Excel's quote prefix: never a formula.
     (cell,) = [c for c in load_workbook(io.BytesIO(xlsx.content)).active[2] if c.value == hostile]
     assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_rejected_rows_mask_mobile_numbers_typed_into_the_complaint_text(client, staff, tmp_path):
+    content = "噪音扰民，请回电13987654321或15000001111（王先生）"
+    batch = _imported(
+        tmp_path,
+        [ticket("13300001111", when="明天", phone="13812345678", content=content)],
+    )
+    # A row kept before typed-in numbers were masked is masked on the way out.
+    ImportRowError.objects.create(
+        batch=batch,
+        row_number=9,
+        reason="受理时间无效",
+        raw=["T-9", "昨天", "淄博市公安局", "", "", "", "", "", "", "", "找18611112222", ""],
+    )
+    client.force_login(staff)
+
+    error = batch.row_errors.get(row_number=2)
+    masked = "噪音扰民，请回电139****4321或150****1111（王先生）"
+    assert error.raw[HEADER.index("诉求内容")] == masked
+    assert error.raw[HEADER.index("工单编号")] == "13300001111"  # staff look rows up by it
+    csv_text = b"".join(
+        client.get(reverse("hotline:import-errors", args=[batch.pk, "csv"])).streaming_content
+    ).decode("utf-8-sig")
+    xlsx = client.get(reverse("hotline:import-errors", args=[batch.pk, "xlsx"]))
+    cells = [
+        str(c.value)
+        for row in load_workbook(io.BytesIO(xlsx.content)).active.iter_rows()
+        for c in row
+    ]
+    for text in (csv_text, " ".join(cells)):
+        for number in ("13987654321", "15000001111", "13812345678", "18611112222"):
+            assert number not in text, number
+        assert "139****4321" in text and "138****5678" in text and "186****2222" in text
+        assert "13300001111" in text
 
 
 def test_an_uploaded_file_is_deleted_once_its_batch_finishes(

@@ -1,6 +1,7 @@
 """Issue 17: /admin/ is for admins only, and it speaks Chinese."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -86,3 +87,105 @@ def test_audit_log_and_login_records_pages_are_in_chinese(client):
         assert english not in audit, english
     for english in ("IP Address", "User Agent", "Failed Logins", "Attempt Time"):
         assert english not in axes, english
+
+
+# ----------------------------------------------------------- no English on admin pages
+# Proper nouns and formats an admin reads as they are.
+ALLOWED_WORDS = {"IP", "API", "URL", "ID", "XLSX", "Excel", "HTTP", "Accept", "GET", "POST"}
+# Attributes a screen reader reads out or a browser shows.
+READ_ATTRIBUTES = ("title", "aria-label", "alt", "placeholder")
+
+
+class PageText(HTMLParser):
+    """What a person sees or hears on a page: text outside scripts and styles, the read
+    attributes, and the labels of buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self.hidden += 1
+        values = dict(attrs)
+        self.texts.extend(values[a] for a in READ_ATTRIBUTES if values.get(a))
+        if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
+            self.texts.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden and data.strip():
+            self.texts.append(data.strip())
+
+
+def english_on(html: str, data: set[str]) -> list[str]:
+    """English words on the page that are neither an allowed name nor data: usernames,
+    paths, axes' "<unknown>" for a missing browser name, the masked password hash."""
+    data = {*data, "<unknown>"}
+    parser = PageText()
+    parser.feed(html)
+    found = []
+    for text in parser.texts:
+        for datum in data:
+            text = text.replace(datum, " ")
+        for token in text.split():
+            if token.startswith("/") or "*" in token:
+                continue
+            found.extend(w for w in ASCII_WORD.findall(token) if w not in ALLOWED_WORDS)
+    return found
+
+
+def test_the_pages_an_admin_walks_through_have_no_english_labels(client, settings):
+    from auditlog.models import LogEntry
+    from axes.models import AccessAttempt, AccessLog
+
+    from accounts import services
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    admin = AdminFactory(username="guanli")
+    member = ROLE_FACTORIES[Role.MEMBER](username="weiyuan", name="委员甲")
+    services.user_password_reset(user=member, actor=admin)
+    # An entry with no actor (a command's) and failed and successful sign-ins for axes.
+    system_entry = LogEntry.objects.log_create(
+        member, action=LogEntry.Action.UPDATE, changes={"name": ["甲", "乙"]}, force_log=True
+    )
+    client.post(reverse("accounts:login"), {"username": "weiyuan", "password": "wrong"})
+    client.post(reverse("accounts:login"), {"username": "guanli", "password": "wrong"})
+    client.force_login(admin)
+    AccessLog.objects.create(username="guanli", ip_address="127.0.0.1", user_agent="<unknown>")
+    assert AccessAttempt.objects.exists()
+    data = {"guanli", "weiyuan", "md5"}  # usernames, the hasher's name by the password
+
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:accounts_user_change", args=[member.pk]),
+        reverse("admin:accounts_user_add"),
+        reverse("admin:auditlog_logentry_changelist"),
+        reverse("admin:auditlog_logentry_change", args=[system_entry.pk]),
+        reverse("admin:axes_accessattempt_changelist"),
+        reverse("admin:axes_accessfailurelog_changelist"),
+        reverse("admin:axes_accesslog_changelist"),
+        reverse("admin:axes_accessattempt_change", args=[AccessAttempt.objects.first().pk]),
+        reverse("admin:axes_accesslog_change", args=[AccessLog.objects.first().pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert english_on(response.content.decode(), data) == [], url
+
+    audit = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
+    assert "（系统）" in audit  # the entry without an actor, auditlog's "system"
+    assert ">用户<" in audit  # the object-type filter by name, not auditlog's "user"
+    attempts = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "登录失败：weiyuan" in attempts and ">状态<" in attempts
+
+
+def test_english_on_finds_english_labels():
+    html = '<h1>Model name</h1><img alt="Search"><td>guanli</td><td>/accounts/login/</td>'
+
+    assert english_on(html, {"guanli"}) == ["Model", "name", "Search"]
