@@ -7,6 +7,7 @@ from core.uploads import MB, UnsafeUploadError, upload_check
 from departments.models import Department, Organizer
 
 from .models import Role, User
+from .services import PROFILE_FIELDS
 
 
 class LoginForm(AuthenticationForm):
@@ -49,18 +50,7 @@ class UserForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "username",
-            "name",
-            "phone",
-            "email",
-            "role",
-            "organizer",
-            "department",
-            "deputy_level",
-            "district",
-            "town",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {"username": "用户名", "email": "电子邮箱", "department": "所属部门（联络员）"}
         help_texts = {"username": "登录用，字母、数字和 @/./+/-/_，最长 150 字。"}
 

@@ -7,10 +7,11 @@ by line. The template operators download is built from TEMPLATE_HEADERS."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from core.tables import TableError, cell_text, header_records
 
 HEADERS = {
     "username": ("用户名", "账号", "登录名"),
@@ -43,16 +44,6 @@ class PersonRow:
     district: str
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a phone number typed as a number: 13800000000.0
-    return str(value).strip()
-
-
 def _rows(data: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
@@ -66,39 +57,17 @@ def _rows(data: bytes) -> Iterator[list]:
 
 def people_from_table(table: Iterable[list]) -> list[PersonRow]:
     """PersonRows of a table of cell values (the header first)."""
-    rows = ([_cell(v) for v in row] for row in table)
-    header = next(rows, None)
-    if header is None:
-        raise PeopleFileError("文件是空的。")
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        title = title.replace(" ", "").replace("（", "(").split("(")[0]
-        for field, names in HEADERS.items():
-            if title in names and field not in columns:
-                columns[field] = index
-    missing = [HEADERS[f][0] for f in REQUIRED if f not in columns]
-    if missing:
-        raise PeopleFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为列名（见模板）。")
-    parsed: list[PersonRow] = []
-    for line, row in enumerate(rows, start=2):
-        if not any(row):
-            continue  # blank lines at the end of a sheet
-        if len(parsed) >= MAX_ROWS:
-            raise PeopleFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
-        values = {field: (row[i] if i < len(row) else "") for field, i in columns.items()}
-        parsed.append(
-            PersonRow(
-                line=line,
-                username=values.get("username", ""),
-                name=values.get("name", ""),
-                role=values.get("role", ""),
-                phone=values.get("phone", ""),
-                deputy_level=values.get("deputy_level", ""),
-                organizer=values.get("organizer", ""),
-                district=values.get("district", ""),
+    rows = ([cell_text(v) for v in row] for row in table)
+    hint = "第一行应为列名（见模板）。"
+    try:
+        return [
+            PersonRow(line=line, **values)
+            for line, values in header_records(
+                rows, HEADERS, REQUIRED, max_rows=MAX_ROWS, missing_hint=hint
             )
-        )
-    return parsed
+        ]
+    except TableError as exc:
+        raise PeopleFileError(str(exc)) from exc
 
 
 def read_people(data: bytes) -> list[PersonRow]:

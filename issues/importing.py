@@ -7,10 +7,11 @@ rows by line. Headers are matched by their Chinese names, in any order."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from core.tables import TableError, cell_text, header_records
 
 HEADERS = {
     "number": ("编号", "序号编号", "来源编号"),
@@ -42,18 +43,6 @@ class ParsedRow:
     contact: str
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _decode(data: bytes) -> str:
     # Excel in China saves CSV as GBK; everything else writes UTF-8 (often with a BOM).
     # GB18030 is a superset of GBK and decodes every GBK file.
@@ -80,46 +69,25 @@ def _table(name: str, data: bytes) -> Iterable[list]:
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFileError("无法读取该 XLSX 文件。") from exc
         sheet = workbook.worksheets[0]
-        return ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        return (
+            [cell_text(v, dates_only=True) for v in row]
+            for row in sheet.iter_rows(values_only=True)
+        )
     if name.lower().endswith((".csv", ".txt")):
-        return ([_cell(v) for v in row] for row in csv.reader(io.StringIO(_decode(data))))
+        return ([cell_text(v) for v in row] for row in csv.reader(io.StringIO(_decode(data))))
     raise ImportFileError("只支持 XLSX 或 CSV 文件。")
 
 
 def read_rows(name: str, data: bytes) -> list[ParsedRow]:
-    rows = iter(_table(name, data))
-    header = next(rows, None)
-    if header is None:
-        raise ImportFileError("文件是空的。")
-    columns: dict[str, int] = {}
-    for index, title in enumerate(header):
-        title = title.replace(" ", "")
-        for field, names in HEADERS.items():
-            if title in names and field not in columns:
-                columns[field] = index
-    missing = [HEADERS[f][0] for f in REQUIRED if f not in columns]
-    if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}。第一行应为列名。")
-    parsed = []
-    for line, row in enumerate(rows, start=2):
-        if not any(row):
-            continue  # blank lines at the end of a sheet
-        if len(parsed) >= MAX_ROWS:
-            raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。")
-        values = {field: (row[i] if i < len(row) else "") for field, i in columns.items()}
-        parsed.append(
-            ParsedRow(
-                line=line,
-                number=values.get("number", ""),
-                channel=values.get("channel", ""),
-                source_type=values.get("source_type", ""),
-                department=values.get("department", ""),
-                text=values.get("text", ""),
-                date=values.get("date", ""),
-                contact=values.get("contact", ""),
+    try:
+        return [
+            ParsedRow(line=line, **values)
+            for line, values in header_records(
+                _table(name, data), HEADERS, REQUIRED, max_rows=MAX_ROWS
             )
-        )
-    return parsed
+        ]
+    except TableError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def lookup(choices: Iterable[tuple[str, str]]) -> dict[str, str]:
