@@ -1,0 +1,81 @@
+"""What a walk through the workspaces in Chromium found (r2walk): every inbox line's anchor
+exists on the page it opens, also when nothing waits; the staff find the official documents
+from their home; everyone signed in finds where to change their password."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    BatchFactory,
+    EvaluatedDepartmentFactory,
+    LiaisonFactory,
+    MemberFactory,
+    StaffFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_liaison_without_reminders_sees_that_none_wait_where_the_inbox_points(client):
+    client.force_login(LiaisonFactory())
+
+    html = client.get(reverse("rectification:liaison")).content.decode()
+
+    assert 'id="notices"' in html and "暂无整改提醒。" in html
+
+
+def test_liaison_empty_returned_list_has_a_grey_zero(client):
+    client.force_login(LiaisonFactory())
+
+    html = client.get(reverse("rectification:liaison"), {"show": "returned"}).content.decode()
+
+    assert '<span class="badge badge-muted">0</span>' in html
+    assert "没有被退回的进展。" in html
+
+
+def test_member_without_open_sessions_sees_the_section_the_inbox_points_to(client):
+    client.force_login(MemberFactory())
+
+    html = client.get(reverse("accounts:workspace-member")).content.decode()
+
+    assert 'id="committee-sessions"' in html
+    assert "当前没有进行中的电子表决测评。" in html
+    assert 'id="votes"' in html
+
+
+def test_staff_home_links_the_campaigns_official_documents(client):
+    staff = StaffFactory()
+    batch = BatchFactory(campaign__organizer=staff.organizer)
+    EvaluatedDepartmentFactory(batch=batch)
+    client.force_login(staff)
+
+    html = client.get(reverse("accounts:workspace-staff")).content.decode()
+    url = reverse("campaigns-staff:documents", args=[batch.campaign.slug])
+
+    assert f'href="{url}">评议公文</a>' in html
+    assert client.get(url).status_code == 200
+
+
+def test_member_home_does_not_link_staff_pages(client):
+    member = MemberFactory()
+    BatchFactory(campaign__organizer=member.organizer)
+    client.force_login(member)
+
+    html = client.get(reverse("accounts:workspace-member")).content.decode()
+
+    assert "评议公文" not in html
+
+
+@pytest.mark.parametrize("factory", [StaffFactory, LiaisonFactory, MemberFactory])
+def test_header_links_the_password_change_for_everyone_signed_in(client, factory):
+    client.force_login(factory())
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert f'href="{reverse("accounts:password-change")}">修改密码</a>' in html
+
+
+def test_anonymous_header_has_no_password_link(client):
+    html = client.get(reverse("home")).content.decode()
+
+    assert reverse("accounts:password-change") not in html
