@@ -86,3 +86,26 @@ def test_every_workspace_home_links_the_password_change(client, factory, home):
     html = client.get(reverse(home)).content.decode()
 
     assert f'href="{reverse("accounts:password-change")}">修改密码</a>' in html
+
+
+def test_a_reset_password_is_changed_at_the_next_sign_in_not_the_first(client):
+    client.force_login(AdminFactory())
+    member = MemberFactory()
+
+    html = client.post(
+        reverse("accounts:user-password", args=[member.pk]), {"password": ""}
+    ).content.decode()
+
+    assert "该用户下次登录时必须修改密码。" in html and "首次登录" not in html
+
+
+def test_a_new_account_changes_its_password_at_the_first_sign_in(client):
+    client.force_login(AdminFactory())
+    organizer = MemberFactory().organizer
+
+    html = client.post(
+        reverse("accounts:user-new"),
+        {"username": "new-member", "name": "新委员", "role": "member", "organizer": organizer.pk},
+    ).content.decode()
+
+    assert "该用户首次登录时必须修改密码。" in html
