@@ -109,3 +109,12 @@ def test_a_new_account_changes_its_password_at_the_first_sign_in(client):
     ).content.decode()
 
     assert "该用户首次登录时必须修改密码。" in html
+
+
+def test_user_form_empty_choices_read_as_not_chosen(client):
+    client.force_login(AdminFactory())
+
+    html = client.get(reverse("accounts:user-new")).content.decode()
+
+    assert "---------" not in html
+    assert html.count('<option value="" selected>（不选）</option>') == 5
