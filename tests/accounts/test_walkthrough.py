@@ -5,9 +5,11 @@ from their home; every workspace home links the password change."""
 import pytest
 from django.urls import reverse
 
+from core.audit import audit_event
 from tests.factories import (
     AdminFactory,
     BatchFactory,
+    CampaignFactory,
     DeputyFactory,
     EvaluatedDepartmentFactory,
     LiaisonFactory,
@@ -118,3 +120,15 @@ def test_user_form_empty_choices_read_as_not_chosen(client):
 
     assert "---------" not in html
     assert html.count('<option value="" selected>（不选）</option>') == 5
+
+
+def test_audit_log_filter_names_object_types_in_chinese(client):
+    admin = AdminFactory()
+    campaign = CampaignFactory()
+    audit_event(target=campaign, actor=admin, changes={"title": ("", campaign.title)})
+    client.force_login(admin)
+
+    html = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
+
+    assert f">{campaign._meta.verbose_name}</a>" in html
+    assert ">campaign</a>" not in html
