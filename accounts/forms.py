@@ -54,6 +54,14 @@ class UserForm(forms.ModelForm):
         labels = {"username": "用户名", "email": "电子邮箱", "department": "所属部门（联络员）"}
         help_texts = {"username": "登录用，字母、数字和 @/./+/-/_，最长 150 字。"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's empty choice "---------" reads as a glitch; most roles leave these empty.
+        for name in ("organizer", "department", "district", "town"):
+            self.fields[name].empty_label = "（不选）"
+        level = self.fields["deputy_level"]
+        level.choices = [("", "（不选）"), *((v, t) for v, t in level.choices if v)]
+
     def _post_clean(self):
         # As Django's, without the table's check constraints: the role's requirements are
         # the service's (accounts/services.py), reported in Chinese on their fields, where

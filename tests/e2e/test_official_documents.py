@@ -40,7 +40,7 @@ def test_staff_download_an_opinion_letter_and_the_zip(page, campaign):
     page.get_by_role("link", name="评议公文").click()
 
     expect(page.get_by_role("heading", name="评议公文")).to_be_visible()
-    expect(page.get_by_role("cell", name="淄博市教育局")).to_be_visible()
+    expect(page.get_by_role("cell", name="淄博市教育局", exact=True)).to_be_visible()
     screenshot(page, "staff-documents")
 
     row = page.get_by_role("row", name="淄博市教育局")
