@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Attachment, Measure, Notice, ProgressUpdate, Rebound, Verdict
 from .search import clean_query, public_search
-from .status import CSS, LABELS
+from .status import AT_RISK_DAYS, CSS, LABELS
 
 STAFF = (Role.STAFF, Role.ADMIN)
 
@@ -162,6 +162,7 @@ def liaison_home(request: HttpRequest) -> HttpResponse:
             "show": show,
             "returned": returned,
             "due": due,
+            "at_risk_days": AT_RISK_DAYS,
         },
     )
 

@@ -158,6 +158,8 @@ def test_liaison_inbox_counts_returned_updates_due_measures_and_unread_reminders
     assert list(returned.context["returned"]) == [update]
     due = follow(client, items[("", "due_measures")])
     assert len(due.context["due"]) == 2
+    # The list says what the inbox line says: "14 天内到期或已逾期的整改措施".
+    assert items[("", "due_measures")].label in due.content.decode()
     assert "请补充数据" in returned.content.decode()
 
     # A newer update answers the returned one: nothing waits any more.
