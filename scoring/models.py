@@ -65,12 +65,12 @@ class ScoringConfig(models.Model):
     points_basic = models.DecimalField("基本满意分值", default=60, **SCORE)
     points_dissatisfied = models.DecimalField("不满意分值", default=0, **SCORE)
     trim_threshold = models.PositiveSmallIntegerField("去掉最高最低分的最少评分个数", default=7)
-    hotline_volume_flat_score = models.DecimalField("工单量持平时的变化得分", default=80, **SCORE)
+    hotline_volume_flat_score = models.DecimalField("工单量持平时的工单量得分", default=80, **SCORE)
     hotline_change_factor = models.DecimalField(
         "工单量变化系数", default=100, max_digits=7, decimal_places=2
     )
-    hotline_s_weight = models.DecimalField("满意率得分权重", default="0.7", **WEIGHT)
-    hotline_t_weight = models.DecimalField("工单量变化得分权重", default="0.3", **WEIGHT)
+    hotline_s_weight = models.DecimalField("满意率得分的权重", default="0.7", **WEIGHT)
+    hotline_t_weight = models.DecimalField("工单量得分的权重", default="0.3", **WEIGHT)
     hotline_low_sample_threshold = models.PositiveIntegerField("低样本阈值", default=30)
     survey_group_weights = models.JSONField(
         "调查组别权重", default=dict, blank=True, help_text="组别 → 权重（字符串）；缺省为 1。"
