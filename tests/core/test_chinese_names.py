@@ -95,6 +95,34 @@ def test_audit_history_of_a_progress_update_names_fields_in_chinese(client, sett
     for english in ("author", "reviewed by", "plan"):
         assert not re.search(rf"<t[dh][^>]*>\s*{english}\s*</t[dh]>", body, re.I), english
 
+    # Reverse relations are not recorded ("attachments: None → rectification.Attachment.None").
+    assert not {"attachments", "values"} & set(created.changes_dict)
+
     # The list names the changed fields in Chinese too.
     body = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
-    assert "审核人" in body and "reviewed by" not in body.lower()
+    assert "审核人" in body and "报送人" in body
+    for english in ("reviewed by", "attachments", "values"):
+        assert english not in body.lower(), english
+
+
+@pytest.mark.django_db
+def test_entries_recorded_with_reverse_relations_show_them_in_chinese(client):
+    """Entries written before reverse relations were left out still read in Chinese."""
+    update_type = ContentType.objects.get_for_model(ProgressUpdate)
+    entry = LogEntry.objects.create(
+        content_type=update_type,
+        object_pk="1",
+        object_id=1,
+        object_repr="进展",
+        action=LogEntry.Action.CREATE,
+        changes={"attachments": ["None", "rectification.Attachment.None"], "text": ["", "进展"]},
+    )
+    client.force_login(AdminFactory())
+
+    for url in (
+        reverse("admin:auditlog_logentry_change", args=[entry.pk]),
+        reverse("admin:auditlog_logentry_changelist"),
+    ):
+        body = client.get(url).content.decode()
+        assert "进展附件" in body, url
+        assert "attachments" not in body.lower(), url
