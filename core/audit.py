@@ -47,14 +47,14 @@ def audit_register(model: type[Model], **options) -> None:
         reverse = [
             f
             for f in model._meta.get_fields()
-            if f.auto_created and not f.concrete and not f.many_to_many
+            if f.auto_created and not f.concrete and not f.many_to_many and f.related_model
         ]
         options["exclude_fields"] = [
             *options.get("exclude_fields", []),
             *(f.name for f in reverse),
         ]
         options["mapping_fields"] = {
-            **{f.name: str(f.related_model._meta.verbose_name) for f in reverse},
+            **{f.name: str(f.related_model._meta.verbose_name) for f in reverse},  # type: ignore[union-attr]
             **options.get("mapping_fields", {}),
         }
         auditlog.register(model, **options)
