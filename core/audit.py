@@ -54,6 +54,7 @@ def audit_register(model: type[Model], **options) -> None:
             *(f.name for f in reverse),
         ]
         options["mapping_fields"] = {
+            "id": "编号",  # Django's automatic key is "ID", which auditlog's pages print "Id"
             **{f.name: str(f.related_model._meta.verbose_name) for f in reverse},  # type: ignore[union-attr]
             **options.get("mapping_fields", {}),
         }

@@ -100,9 +100,10 @@ def test_audit_history_of_a_progress_update_names_fields_in_chinese(client, sett
 
     # The list names the changed fields in Chinese too.
     body = client.get(reverse("admin:auditlog_logentry_changelist")).content.decode()
-    assert "审核人" in body and "报送人" in body
+    assert "审核人" in body and "报送人" in body and "编号" in body
     for english in ("reviewed by", "attachments", "values"):
         assert english not in body.lower(), english
+    assert not re.search(r"[：、]id\b", body, re.I)  # the automatic key reads 编号
 
 
 @pytest.mark.django_db
