@@ -15,7 +15,7 @@ from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
@@ -96,15 +96,9 @@ class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
         if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
             return ""
         changes = obj.changes_dict or {}
-        model = obj.content_type.model_class() if obj.content_type_id else None
-        names = []
-        for name in changes:
-            try:
-                field = model._meta.get_field(name) if model else None
-            except FieldDoesNotExist:  # a field since removed from the model
-                field = None
-            names.append(str(getattr(field, "verbose_name", name)))
-        fields = "、".join(names)
+        # By verbose name, or the Chinese name audit_register maps a reverse relation to in
+        # entries written before it left them out; a field since removed shows its code name.
+        fields = "、".join(str(get_field_verbose_name(obj, name)) for name in changes)
         return f"{len(changes)} 项：{fields[:60]}{'…' if len(fields) > 60 else ''}"
 
     @admin.display(description="关联编号")

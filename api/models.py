@@ -42,7 +42,7 @@ class ApiClient(models.Model):
     )
     scopes = models.JSONField("权限范围", default=list)
     key_prefix = models.CharField("令牌前缀", max_length=8, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False, verbose_name="密钥哈希")
     created_at = models.DateTimeField("创建时间", default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,12 +82,14 @@ class IdempotencyKey(models.Model):
     The same key from the same user gets this stored answer and no second write; the unique
     constraint decides between concurrent requests, not a check-then-insert."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
     key = models.CharField("幂等键", max_length=255)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    body = models.JSONField(null=True, blank=True)
+    method = models.CharField(max_length=10, verbose_name="请求方法")
+    path = models.CharField(max_length=500, verbose_name="请求路径")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name="响应状态码")
+    body = models.JSONField(null=True, blank=True, verbose_name="响应内容")
     created_at = models.DateTimeField("首次请求时间", default=timezone.now, db_index=True)
 
     class Meta:

@@ -445,7 +445,7 @@ class Ballot(models.Model):
     """One anonymous ballot. No member, no timestamp, random id: see VoteParticipation.
     An empty ballot (no choices) is an abstention."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name="编号")
     session = models.ForeignKey(
         VoteSession, verbose_name="票决", on_delete=models.CASCADE, related_name="ballots"
     )
@@ -460,7 +460,7 @@ class Ballot(models.Model):
 class BallotChoice(models.Model):
     """A candidate chosen on a ballot. UUID pk for the same reason as `Ballot`."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name="编号")
     ballot = models.ForeignKey(
         Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="choices"
     )

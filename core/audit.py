@@ -37,8 +37,27 @@ CHUNK = 2000
 
 
 def audit_register(model: type[Model], **options) -> None:
-    """Record every save and delete of `model` (options as auditlog.register takes them)."""
+    """Record every save and delete of `model` (options as auditlog.register takes them).
+
+    Reverse relations (a plan's measures, an update's attachments) are left out: auditlog
+    would otherwise record "attachments: None → rectification.Attachment.None" on every
+    create, under the relation's English name. Entries written before keep them, shown under
+    the related model's Chinese name."""
     if not auditlog.contains(model):
+        reverse = [
+            f
+            for f in model._meta.get_fields()
+            if f.auto_created and not f.concrete and not f.many_to_many and f.related_model
+        ]
+        options["exclude_fields"] = [
+            *options.get("exclude_fields", []),
+            *(f.name for f in reverse),
+        ]
+        options["mapping_fields"] = {
+            "id": "编号",  # Django's automatic key is "ID", which auditlog's pages print "Id"
+            **{f.name: str(f.related_model._meta.verbose_name) for f in reverse},  # type: ignore[union-attr]
+            **options.get("mapping_fields", {}),
+        }
         auditlog.register(model, **options)
 
 

@@ -141,13 +141,13 @@ class ImportBatch(models.Model):
 class HotlineRecord(models.Model):
     """One ticket (工单). Never holds the caller's phone number: only a keyed hash."""
 
-    id = models.BigAutoField(primary_key=True)
+    id = models.BigAutoField(primary_key=True, verbose_name="编号")
     # No database FK constraints on this table: on PostgreSQL they are row triggers, checked
     # at commit for every imported row (measured 0.5 s per 50,000-row chunk). The importer
     # only writes ids it just read, and PROTECT is enforced by Django's deletion collector.
     source = models.ForeignKey(
         HotlineSource, on_delete=models.PROTECT, related_name="+", db_index=False,
-        db_constraint=False,
+        db_constraint=False, verbose_name="数据来源",
     )  # fmt: skip
     ticket_no = models.CharField("工单编号", max_length=64)
     received_at = models.DateTimeField("受理时间")
@@ -205,23 +205,31 @@ class StagedRow(models.Model):
     # (batch, row_number) is the key: no sequence to draw from per row, one index only.
     pk = models.CompositePrimaryKey("batch", "row_number")
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        ImportBatch,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        verbose_name="导入批次",
     )
-    row_number = models.PositiveBigIntegerField()
-    ticket_no = models.CharField(max_length=64)
-    received_at = models.DateTimeField()
-    received_day = models.DateField()
-    department_ref = models.IntegerField(null=True)  # a Department id, no FK: staging
-    department_name = models.CharField(max_length=200)
-    request_type = models.CharField(max_length=40)
-    category = models.CharField(max_length=200)
-    district = models.CharField(max_length=60)
-    town = models.CharField(max_length=60)
-    status = models.CharField(max_length=40)
-    closed_at = models.DateTimeField(null=True)
-    satisfaction = models.PositiveSmallIntegerField(null=True)
-    content = models.TextField()
-    caller_hash = models.CharField(max_length=32, null=True)  # noqa: DJ001
+    row_number = models.PositiveBigIntegerField(verbose_name="行号")
+    ticket_no = models.CharField(max_length=64, verbose_name="工单编号")
+    received_at = models.DateTimeField(verbose_name="受理时间")
+    received_day = models.DateField(verbose_name="受理日期")
+    # A Department id, no FK: staging.
+    department_ref = models.IntegerField(null=True, verbose_name="部门编号")
+    department_name = models.CharField(max_length=200, verbose_name="部门名称")
+    request_type = models.CharField(max_length=40, verbose_name="诉求类型")
+    category = models.CharField(max_length=200, verbose_name="诉求类别")
+    district = models.CharField(max_length=60, verbose_name="区")
+    town = models.CharField(max_length=60, verbose_name="街道乡镇")
+    status = models.CharField(max_length=40, verbose_name="办理状态")
+    closed_at = models.DateTimeField(null=True, verbose_name="办结时间")
+    satisfaction = models.PositiveSmallIntegerField(null=True, verbose_name="满意度")
+    content = models.TextField(verbose_name="诉求内容")
+    caller_hash = models.CharField(max_length=32, null=True, verbose_name="来电人哈希")  # noqa: DJ001
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热线暂存行"
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.row_number}"
@@ -230,7 +238,9 @@ class StagedRow(models.Model):
 class ImportRowError(models.Model):
     """A rejected row: its number in the file, its raw cells and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="row_errors", verbose_name="导入批次"
+    )
     row_number = models.PositiveBigIntegerField("行号")
     raw = models.JSONField("原始内容", default=list)
     reason = models.TextField("原因")
@@ -250,12 +260,14 @@ class DailyStat(models.Model):
     """Per department and day: volume and rating counts. Scoring windows are dates, so the
     hotline component reads this table and stays exact for any window."""
 
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    total = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basic = models.PositiveIntegerField(default=0)
-    dissatisfied = models.PositiveIntegerField(default=0)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name="部门（单位）"
+    )
+    day = models.DateField(verbose_name="日期")
+    total = models.PositiveIntegerField(default=0, verbose_name="工单量")
+    satisfied = models.PositiveIntegerField(default=0, verbose_name="满意数")
+    basic = models.PositiveIntegerField(default=0, verbose_name="基本满意数")
+    dissatisfied = models.PositiveIntegerField(default=0, verbose_name="不满意数")
 
     class Meta:
         verbose_name = verbose_name_plural = "热线日统计"
@@ -271,14 +283,16 @@ class MonthlyStat(models.Model):
     """Per department x month x category x district: volume and rating counts, for the
     analytics pages (trends, top categories, districts)."""
 
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()  # the first day of the month
-    category = models.CharField(max_length=200, blank=True)
-    district = models.CharField(max_length=60, blank=True)
-    total = models.PositiveIntegerField(default=0)
-    satisfied = models.PositiveIntegerField(default=0)
-    basic = models.PositiveIntegerField(default=0)
-    dissatisfied = models.PositiveIntegerField(default=0)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name="部门（单位）"
+    )
+    month = models.DateField(verbose_name="月份")  # the first day of the month
+    category = models.CharField(max_length=200, blank=True, verbose_name="诉求类别")
+    district = models.CharField(max_length=60, blank=True, verbose_name="区")
+    total = models.PositiveIntegerField(default=0, verbose_name="工单量")
+    satisfied = models.PositiveIntegerField(default=0, verbose_name="满意数")
+    basic = models.PositiveIntegerField(default=0, verbose_name="基本满意数")
+    dissatisfied = models.PositiveIntegerField(default=0, verbose_name="不满意数")
 
     class Meta:
         verbose_name = verbose_name_plural = "热线月统计"

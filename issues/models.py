@@ -176,11 +176,21 @@ class Suggestion(models.Model):
 class RejectedPair(models.Model):
     """Staff said two suggestions are not the same theme: never propose them together again."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    first = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
-    second = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name="评议活动"
+    )
+    first = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="+", verbose_name="第一条意见建议"
+    )
+    second = models.ForeignKey(
+        Suggestion, on_delete=models.CASCADE, related_name="+", verbose_name="第二条意见建议"
+    )
     rejected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="否决人",
     )
 
     class Meta:
@@ -225,10 +235,19 @@ class KeyIssue(models.Model):
     )
     position = models.PositiveSmallIntegerField("排序", default=0)
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="提出人",
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="确认人",
     )
     confirmed_at = models.DateTimeField("确定时间", null=True, blank=True)
 

@@ -40,14 +40,20 @@ class Plan(models.Model):
 class PlanVersion(FrozenModel, models.Model):
     """A published commitment, frozen: goals, deadline and measures as the public saw them."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="versions", verbose_name="整改方案"
+    )
     number = models.PositiveSmallIntegerField("版本")
     goals = models.TextField("整改目标")
     deadline = models.DateField("完成时限", null=True, blank=True)
     measures = models.JSONField("整改措施", default=list)
     changes = models.JSONField("与上一版相比的变化", default=list)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="公布人",
     )
     published_at = models.DateTimeField("公开时间")
 
@@ -85,7 +91,9 @@ class Measure(models.Model):
 
     OPEN_STATES = (State.NOT_STARTED, State.IN_PROGRESS)
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="measures", verbose_name="整改方案"
+    )
     position = models.PositiveSmallIntegerField("排序", default=0)
     title = models.CharField("整改措施", max_length=300)
     responsible_unit = models.CharField("责任单位", max_length=100)
@@ -105,12 +113,22 @@ class Measure(models.Model):
     evidence = models.TextField("完成佐证", blank=True)
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="完成确认人",
     )
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤回理由", blank=True)
     withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="撤回人",
     )
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
@@ -151,18 +169,29 @@ class ProgressUpdate(FrozenModel, models.Model):
         PUBLISHED = "published", "已公开"
         RETURNED = "returned", "已退回"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="updates")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="updates", verbose_name="整改方案"
+    )
     text = models.TextField("进展情况")
     percent = models.PositiveSmallIntegerField("整体完成进度（%）")
     state = models.CharField(
         "状态", max_length=10, choices=State.choices, default=State.PENDING, db_index=True
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="报送人",
     )
     created_at = models.DateTimeField("报送时间")
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
     )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True, db_index=True)
@@ -201,8 +230,12 @@ class ProgressUpdate(FrozenModel, models.Model):
 class IndicatorValue(models.Model):
     """A measure's numeric indicator as reported in one update (against its target)."""
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="values")
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="values")
+    update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.CASCADE, related_name="values", verbose_name="整改进展"
+    )
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="values", verbose_name="整改措施"
+    )
     value = models.DecimalField("数值", max_digits=14, decimal_places=2)
 
     class Meta:
@@ -220,14 +253,19 @@ class Attachment(models.Model):
         IMAGE = "image", "图片"
         PDF = "pdf", "PDF"
 
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="attachments")
+    update = models.ForeignKey(
+        ProgressUpdate,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name="整改进展",
+    )
     kind = models.CharField("类型", max_length=5, choices=Kind.choices)
     file = models.FileField("文件", upload_to="rectification/")
     thumbnail = models.FileField("缩略图", upload_to="rectification/thumbs/", blank=True)
     original_name = models.CharField("原文件名", max_length=200)
     size = models.PositiveIntegerField("大小（字节）")
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True, verbose_name="宽度")
+    height = models.PositiveIntegerField(null=True, blank=True, verbose_name="高度")
 
     class Meta:
         verbose_name = verbose_name_plural = "进展附件"
@@ -253,7 +291,11 @@ class Verdict(models.Model):
     remarks = models.TextField("常委会意见", blank=True)
     new_deadline = models.DateField("重新整改完成时限", null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="录入人",
     )
     recorded_at = models.DateTimeField("记录时间")
 
@@ -280,12 +322,21 @@ class Rebound(models.Model):
     )
     evidence = models.TextField("反弹依据")
     flagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="标记人",
     )
     flagged_at = models.DateTimeField("标记时间")
     resolution = models.TextField("解决情况", blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
     )
     resolved_at = models.DateTimeField("解决时间", null=True, blank=True)
 
@@ -315,17 +366,20 @@ class Notice(models.Model):
         SILENT = "silent", "部门长时间未报送进展"
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rectification_notices"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="rectification_notices",
+        verbose_name="接收人",
     )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     # The measure (due_soon, overdue) or the evaluated department (silent).
-    object_id = models.PositiveBigIntegerField()
+    object_id = models.PositiveBigIntegerField(verbose_name="对象编号")
     # What makes the condition new: the deadline, or the date of the last update.
-    condition_key = models.CharField(max_length=40)
+    condition_key = models.CharField(max_length=40, verbose_name="提醒条件")
     message = models.CharField("内容", max_length=300)
-    url = models.CharField(max_length=200, blank=True)
+    url = models.CharField(max_length=200, blank=True, verbose_name="链接")
     created_at = models.DateTimeField("时间")
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name="阅读时间")
 
     class Meta:
         verbose_name = verbose_name_plural = "整改提醒"
@@ -344,13 +398,19 @@ class Notice(models.Model):
 class Event(models.Model):
     """Append-only history of a key issue's rectification: who did what, when."""
 
-    key_issue = models.ForeignKey(KeyIssue, on_delete=models.CASCADE, related_name="+")
-    action = models.CharField(max_length=40)
-    detail = models.TextField(blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    key_issue = models.ForeignKey(
+        KeyIssue, on_delete=models.CASCADE, related_name="+", verbose_name="重点问题"
     )
-    at = models.DateTimeField()
+    action = models.CharField(max_length=40, verbose_name="操作")
+    detail = models.TextField(blank=True, verbose_name="详情")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    at = models.DateTimeField(verbose_name="时间")
 
     class Meta:
         verbose_name = verbose_name_plural = "整改记录"
