@@ -77,18 +77,23 @@ def user_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            return _no_store(
-                render(
-                    request,
-                    "accounts/user_password_shown.html",
-                    {"account": user, "password": password, "created": True},
-                )
-            )
+            return _password_shown(request, user, password, created=True)
     return render(
         request,
         "accounts/user_form.html",
         {"form": form, "account": None},
         status=400 if form.errors else 200,
+    )
+
+
+def _password_shown(request: HttpRequest, account: User, password: str, *, created: bool):
+    """The page that shows a new or reset password once (never cached)."""
+    return _no_store(
+        render(
+            request,
+            "accounts/user_password_shown.html",
+            {"account": account, "password": password, "created": created},
+        )
     )
 
 
@@ -155,13 +160,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         password = services.user_password_reset(
             user=account, actor=request.user, password=form.cleaned_data["password"]
         )
-        return _no_store(
-            render(
-                request,
-                "accounts/user_password_shown.html",
-                {"account": account, "password": password, "created": False},
-            )
-        )
+        return _password_shown(request, account, password, created=False)
     return render(
         request,
         "accounts/user_password.html",

@@ -150,11 +150,10 @@ class ScopedMixin(_ModelAdminBase):
         )
 
 
-class ReadOnlyAdmin(ScopedMixin, admin.ModelAdmin):
-    """An evaluation record: view only, for everyone; scoped for viewing."""
+class ViewOnlyMixin:
+    """No add, change, delete or bulk action, for anyone."""
 
-    admin_kind = RECORD
-    actions = None
+    actions: Any = None
 
     def has_add_permission(self, request, *args):
         return False
@@ -164,6 +163,12 @@ class ReadOnlyAdmin(ScopedMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ViewOnlyMixin, ScopedMixin, admin.ModelAdmin):
+    """An evaluation record: view only, for everyone; scoped for viewing."""
+
+    admin_kind = RECORD
 
     def save_model(self, request, obj, form, change):  # a second line behind the above
         raise PermissionDenied("评议记录在后台只读，请在业务页面中办理。")
@@ -268,20 +273,10 @@ class SiteAdminOnlyMixin(_ModelAdminBase):
         return self._site_admin(request) and super().has_delete_permission(request, obj)
 
 
-class SiteReadOnlyMixin(SiteAdminOnlyMixin):
+class SiteReadOnlyMixin(ViewOnlyMixin, SiteAdminOnlyMixin):
     """Read-only and admins only (the audit trail)."""
 
     admin_kind = SITE_RECORD
-    actions = None
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def site_admin_only(

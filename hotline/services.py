@@ -9,6 +9,8 @@ is kept in AliasChange (and the audit log) with how many tickets it re-matched."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
@@ -60,6 +62,23 @@ def import_batch_create(
         file_name=file_name,
         sheet=sheet or "",
         created_by=actor,
+    )
+
+
+def import_batch_upload(*, upload, source_name: str, sheet: str = "", actor=None) -> ImportBatch:
+    """Store an uploaded file (already checked by ImportUploadForm) under a fresh folder and
+    create its batch: what the upload page and the API share. The caller queues the import
+    once its transaction commits."""
+    from django.core.files.storage import default_storage
+
+    name = Path(upload.name).name[-120:] or "upload"
+    stored = default_storage.save(f"hotline/{uuid.uuid4().hex}/{name}", upload)
+    return import_batch_create(
+        source_name=source_name,
+        path=default_storage.path(stored),
+        file_name=name,
+        sheet=sheet,
+        actor=actor,
     )
 
 

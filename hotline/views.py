@@ -4,11 +4,8 @@ analytics of a campaign and of a department. HTTP only: selectors and services d
 import csv
 import datetime as dt
 import io
-import uuid
-from pathlib import Path
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -37,7 +34,7 @@ from .services import (
     AliasError,
     department_alias_add,
     department_alias_undo,
-    import_batch_create,
+    import_batch_upload,
 )
 from .tasks import import_batch_task
 
@@ -48,14 +45,10 @@ staff_only = role_required(Role.STAFF, Role.ADMIN)
 def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        name = Path(upload.name).name[-120:] or "upload"
-        stored = default_storage.save(f"hotline/{uuid.uuid4().hex}/{name}", upload)
         with transaction.atomic():
-            batch = import_batch_create(
+            batch = import_batch_upload(
+                upload=form.cleaned_data["file"],
                 source_name=form.cleaned_data["source"],
-                path=default_storage.path(stored),
-                file_name=name,
                 sheet=form.cleaned_data["sheet"],
                 actor=request.user,
             )

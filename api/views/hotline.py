@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-from django.core.files.storage import default_storage
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,7 +16,7 @@ from campaigns.selectors import campaigns_for_user
 from hotline import selectors as hotline_selectors
 from hotline.forms import ImportUploadForm
 from hotline.selectors import batches_for_user as hotline_batches
-from hotline.services import import_batch_create
+from hotline.services import import_batch_upload
 from hotline.tasks import import_batch_task
 
 from .. import filters, serializers
@@ -55,14 +51,10 @@ class HotlineImportViewSet(mixins.CreateModelMixin, MatrixViewSet):
         form = ImportUploadForm(data, request.FILES)
         if not form.is_valid():
             raise ValidationError({k: [str(e) for e in v] for k, v in form.errors.items()})
-        upload = form.cleaned_data["file"]  # size, type and zip-bomb checks: the form's
-        name = Path(upload.name).name[-120:] or "upload"
-        stored = default_storage.save(f"hotline/{uuid.uuid4().hex}/{name}", upload)
         with transaction.atomic():
-            batch = import_batch_create(
+            batch = import_batch_upload(
+                upload=form.cleaned_data["file"],  # size, type and zip-bomb checks: the form's
                 source_name=form.cleaned_data["source"],
-                path=default_storage.path(stored),
-                file_name=name,
                 sheet=form.cleaned_data["sheet"],
                 actor=request.user,
             )
