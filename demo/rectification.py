@@ -165,7 +165,9 @@ def _plan(issue: KeyIssue, seq: int, liaison, staff, start: dt.date, hearing: dt
     return plan, measures
 
 
-def _update(plan, liaison, staff, day, text, percent, values=None, image=None, publish=True):
+def _update(
+    plan, liaison, staff, day, text, percent, values=None, image=None, publish=True, caption=""
+):
     files = [image] if image else []
     u = services.update_create(
         plan=plan,
@@ -174,6 +176,7 @@ def _update(plan, liaison, staff, day, text, percent, values=None, image=None, p
         percent=percent,
         values=values or {},
         files=files,
+        caption=caption,
         at=_at(day),
     )
     if publish:
@@ -214,7 +217,9 @@ def _history(issue, plan, measures, liaison, staff, start, hearing, overdue_titl
         # Departments move at different speeds: 25-35%, 55-70%, 90-100%.
         k = issue.pk % 4
         percent = [25 + 5 * (k % 3), 55 + 5 * k, 90 + 5 * (k % 3)][n - 1]
-        _update(plan, liaison, staff, day, text, percent, values, image)
+        # The liaison's caption of the photo: it is the photo's alt text with department and date.
+        caption = "整改指标完成情况图" if n == 3 else "整改工作部署会现场"
+        _update(plan, liaison, staff, day, text, percent, values, image, caption=caption)
     for m in measures:
         if m.title == overdue_title:
             continue

@@ -135,15 +135,23 @@ def public_suggest(request: HttpRequest, slug: str) -> HttpResponse:
         earlier = suggestion_by_submission(campaign=campaign, key=key) if key else None
         if earlier is not None:
             return redirect("issues:receipt-detail", receipt=earlier.receipt)
+        # The fields are checked even when the challenge fails, so one submit names every
+        # problem (the error summary lists them all, the ALTCHA box last).
+        form_valid = form.is_valid()
         if not challenge_verify(payload):
-            form.add_error(None, "请先完成“我不是机器人”验证（浏览器需启用 JavaScript）。")
+            altcha_error = "请先完成“我不是机器人”验证（浏览器需启用 JavaScript）。"
             return render(
                 request,
                 "issues/public_suggest.html",
-                {"campaign": campaign, "form": form},
+                {
+                    "campaign": campaign,
+                    "form": form,
+                    "altcha_error": altcha_error,
+                    "altcha_summary": [("altcha-field", f"防刷验证：{altcha_error}")],
+                },
                 status=400,
             )
-        if form.is_valid():
+        if form_valid:
             suggestion = services.suggestion_submit_public(
                 campaign=campaign,
                 department=form.cleaned_data["department"],

@@ -51,6 +51,13 @@ class UpdateForm(forms.Form):
         required=False,
         help_text="可多选。只接受 JPEG、PNG、WebP 图片和 PDF，图片会去除拍摄位置等信息。",
     )
+    caption = forms.CharField(
+        label="照片说明（建议填写）",
+        required=False,
+        max_length=200,
+        help_text="用一句话说明照片拍的是什么，如“第一小学课后服务课堂”。它会作为照片的文字说明，"
+        "供看不到图片的群众（如使用读屏软件）了解照片内容；不填写时显示部门和日期。",
+    )
 
     def __init__(self, *args, measures=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -263,6 +263,8 @@ class Attachment(models.Model):
     file = models.FileField("文件", upload_to="rectification/")
     thumbnail = models.FileField("缩略图", upload_to="rectification/thumbs/", blank=True)
     original_name = models.CharField("原文件名", max_length=200)
+    # The liaison's words for what a photo shows: part of its alt text (never the file name).
+    caption = models.CharField("照片说明", max_length=200, blank=True)
     size = models.PositiveIntegerField("大小（字节）")
     width = models.PositiveIntegerField(null=True, blank=True, verbose_name="宽度")
     height = models.PositiveIntegerField(null=True, blank=True, verbose_name="高度")

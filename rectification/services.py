@@ -317,10 +317,12 @@ def update_create(
     percent: int,
     values: dict[int, Decimal] | None = None,
     files: Sequence[tuple[str, bytes]] = (),
+    caption: str = "",
     at=None,
 ) -> ProgressUpdate:
     """A liaison's progress update, pending review. Every file is checked before anything is
-    written, so a refused file leaves no half-saved update behind."""
+    written, so a refused file leaves no half-saved update behind. `caption` says what the
+    photos show; it becomes part of each photo's alt text."""
     if plan.state != Plan.State.PUBLISHED and not plan.versions.exists():
         raise ValidationError("整改方案公开后才能报送整改进展。")
     if not 0 <= percent <= 100:
@@ -348,6 +350,7 @@ def update_create(
             update=update,
             kind=clean.kind,
             original_name=name[:200],
+            caption=caption.strip()[:200] if clean.kind == Attachment.Kind.IMAGE else "",
             size=len(clean.content),
             width=clean.width,
             height=clean.height,

@@ -390,6 +390,7 @@ def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
             percent=form.cleaned_data["percent"],
             values=form.values(),
             files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+            caption=form.cleaned_data["caption"],
         )
         messages.success(request, "整改进展已报送，评议办审核后公开。")
     except ValidationError as exc:

@@ -620,11 +620,14 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     )
     submitted = session.participations.filter(member=request.user).exists()
     values: dict = {}
+    problems: dict = {}
     if request.method == "POST" and not submitted:
         values = {ev.id: request.POST.get(f"score_{ev.id}", "").strip() for ev in evaluated}
+        # Every score is checked before the review: each bad one is marked at its field and
+        # named (with its department) in the error summary.
+        problems = committee.committee_ballot_problems(evaluated=evaluated, scores=values)
+    if request.method == "POST" and not submitted and not problems:
         try:
-            if any(v == "" for v in values.values()):
-                raise ValidationError("请为每个被评议部门（单位）打分")
             # A score ballot cannot be changed once submitted: the member reviews the
             # scores as entered; only the confirmed second POST writes (core.confirm).
             payload = {"session": session.pk, "scores": {str(k): v for k, v in values.items()}}
@@ -652,6 +655,7 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(request, exc)
     for ev in evaluated:
         ev.value = values.get(ev.id, "")
+        ev.problem = problems.get(ev.id, "")
     return render(
         request,
         "scoring/ballot.html",
@@ -660,7 +664,11 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluated": evaluated,
             "submitted": submitted or session.participations.filter(member=request.user).exists(),
             "turnout": committee.session_turnout(session=session),
+            "problems": [
+                {"href": f"#score_{ev.pk}", "text": ev.problem} for ev in evaluated if ev.problem
+            ],
         },
+        status=400 if problems else 200,
     )
 
 

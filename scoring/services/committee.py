@@ -154,6 +154,24 @@ def session_close(*, session: CommitteeSession, actor) -> CommitteeSession:
     return session
 
 
+def committee_ballot_problems(*, evaluated: list[EvaluatedDepartment], scores: dict) -> dict:
+    """What is wrong with each score as entered, keyed by evaluated department id, each
+    message naming the department ("市教育局的测评分必须在 0 到 100 之间"), so the ballot
+    page can mark every field and list them all at once; empty when all are good."""
+    problems = {}
+    for ev in evaluated:
+        name = ev.department.name
+        value = str(scores.get(ev.id, "")).strip()
+        if value == "":
+            problems[ev.id] = f"请为{name}打分"
+            continue
+        try:
+            parse_score(value, what=f"{name}的测评分")
+        except ValidationError as exc:
+            problems[ev.id] = exc.messages[0]
+    return problems
+
+
 def committee_ballot_submit(*, session: CommitteeSession, member, scores: dict) -> None:
     """Record one member's ballot: `scores` maps every evaluated department id of the batch
     to a score. The participation row's unique constraint refuses a second ballot, also when

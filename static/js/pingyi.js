@@ -12,3 +12,31 @@
     }
   });
 })();
+
+// After a failed submit: focus the error summary (templates/includes/error_summary.html), so
+// a screen reader reads it and a keyboard user starts from it; its links move focus to the
+// field and bring the field's label into view. Without this file, `autofocus` on the
+// summary and plain #id links do the same.
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) { return; }
+    if (document.activeElement !== summary) { summary.focus(); }
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      if (!target) { return; }
+      if (!target.matches("input, select, textarea, button, a[href]")) {
+        // A wrapper (the ALTCHA box): focus the control inside it.
+        target = target.querySelector("input:not([type=hidden]), select, textarea, button") || target;
+      }
+      event.preventDefault();
+      var box = target.closest("fieldset, .field, .score-field") || target;
+      var legend = box.querySelector("legend, label");
+      (legend || box).scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    });
+  });
+})();
