@@ -338,6 +338,7 @@ def _rerectify(issue, plan, liaison, staff, hearing):
         100,
         {extra.pk: Decimal(12)},
         (f"rerectify-{issue.pk}.jpg", demo_image(f"re-{issue.pk}", f"公交接驳 {day:%Y-%m-%d}")),
+        caption="新建小区公交接驳站点",
     )
     services.measure_mark_done(
         measure=extra, actor=liaison, evidence="12个小区公交接驳已开通。", at=_at(day)

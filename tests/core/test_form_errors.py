@@ -1,0 +1,119 @@
+"""Errors people can act on (issue 19), through the views: after a failed submit the page has
+one error summary naming every problem with a link to its field, the fields are marked
+aria-invalid, and every aria-describedby points at an element that exists."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from issues.models import SourceType, Suggestion
+from scoring.models import CommitteeParticipation
+from scoring.services.committee import session_open
+from tests.factories import EvaluatedDepartmentFactory, MemberFactory
+from tests.scoring.factories import campaign_with_batch
+
+pytestmark = pytest.mark.django_db
+
+
+class Page(HTMLParser):
+    """The ids, the aria-describedby references, the aria-invalid controls and the error
+    summary's links of a page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.described: list[tuple[str, str]] = []
+        self.invalid: set[str] = set()
+        self.summary_links: list[tuple[str, str]] = []
+        self.summaries = 0
+        self._in_summary = 0
+        self._href = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        for ref in (a.get("aria-describedby") or "").split():
+            self.described.append((a.get("id") or tag, ref))
+        if a.get("aria-invalid") == "true":
+            self.invalid.add(a.get("id") or a.get("name") or tag)
+        if "data-error-summary" in a:
+            self.summaries += 1
+            self._in_summary = 1
+            assert a.get("role") == "alert" and a.get("tabindex") == "-1"
+            assert "autofocus" in a
+        elif self._in_summary and tag == "div":
+            self._in_summary += 1
+        if self._in_summary and tag == "a":
+            self._href = a.get("href")
+            self.summary_links.append((self._href, ""))
+
+    def handle_endtag(self, tag):
+        if self._in_summary and tag == "div":
+            self._in_summary -= 1
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data):
+        if self._href is not None and self.summary_links:
+            href, text = self.summary_links[-1]
+            self.summary_links[-1] = (href, text + data)
+
+    def dangling(self) -> list[tuple[str, str]]:
+        return [(el, ref) for el, ref in self.described if ref not in self.ids]
+
+
+def test_empty_suggestion_names_every_problem_including_the_challenge(client, settings):
+    settings.SUGGESTION_RATE_LIMITS = ["50/h"]
+    ev = EvaluatedDepartmentFactory(department__name="淄博市教育局", batch__stage="suggestions")
+    url = reverse("issues:suggest", args=[ev.campaign.slug])
+
+    response = client.post(url, {"source_type": SourceType.PUBLIC, "text": "", "altcha": ""})
+
+    assert response.status_code == 400
+    page = Page(response.content.decode())
+    assert page.summaries == 1
+    links = dict(page.summary_links)
+    assert links["#id_text"].startswith("您的意见建议：")
+    assert links["#altcha-field"].startswith("防刷验证：")
+    assert "id_text" in page.invalid and "altcha-field" in page.ids
+    assert page.dangling() == []
+    assert not Suggestion.objects.exists()
+
+
+def test_a_valid_form_without_errors_has_no_summary_and_no_dangling_description(client):
+    ev = EvaluatedDepartmentFactory(batch__stage="suggestions")
+    page = Page(client.get(reverse("issues:suggest", args=[ev.campaign.slug])).content.decode())
+
+    assert page.summaries == 0 and page.invalid == set()
+    assert page.dangling() == []
+    # The help text of the contact field is wired to it by id.
+    assert ("id_contact", "id_contact_helptext") in page.described
+
+
+def test_committee_score_out_of_range_is_marked_at_the_department(client):
+    staff, campaign, batch, (a, b) = campaign_with_batch(2)
+    a.department.name, b.department.name = "淄博市教育局", "淄博市医疗保障局"
+    a.department.save()
+    b.department.save()
+    session = session_open(batch=batch, actor=staff)
+    member = MemberFactory(organizer=campaign.organizer)
+    client.force_login(member)
+    url = reverse("scoring:ballot", args=[session.pk])
+
+    response = client.post(url, {f"score_{a.pk}": "101", f"score_{b.pk}": ""})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    page = Page(body)
+    assert dict(page.summary_links) == {
+        f"#score_{a.pk}": "淄博市教育局的测评分必须在 0 到 100 之间",
+        f"#score_{b.pk}": "请为淄博市医疗保障局打分",
+    }
+    assert page.invalid == {f"score_{a.pk}", f"score_{b.pk}"}
+    assert page.dangling() == []
+    assert 'value="101"' in body  # what was typed is kept
+    assert "确认提交测评票" not in body  # no review of a ballot that cannot be submitted
+    assert not CommitteeParticipation.objects.exists()

@@ -1,0 +1,56 @@
+"""Progress photos are described by department, date and the liaison's caption (asked for by
+the upload form), never by their file name (issue 19)."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from rectification import services
+from rectification.models import Attachment
+
+from .factories import jpeg_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_progress_photo_alt_names_department_date_and_caption_never_the_file(
+    client, published_plan
+):
+    plan = published_plan
+    client.force_login(plan.liaison)
+    client.post(
+        reverse("rectification:liaison-update", args=[plan.key_issue_id]),
+        {
+            "text": "课后服务已覆盖全市小学",
+            "percent": "60",
+            "caption": "第一小学课后服务课堂",
+            "files": [SimpleUploadedFile("IMG_20210503.jpg", jpeg_bytes(), "image/jpeg")],
+        },
+    )
+    services.update_create(
+        plan=plan,
+        actor=plan.liaison,
+        text="第二次进展",
+        percent=70,
+        files=[("IMG_20210610.jpg", jpeg_bytes())],
+    )
+    for update in plan.updates.all():
+        services.update_publish(update=update, actor=plan.staff)
+    assert (
+        Attachment.objects.get(original_name="IMG_20210503.jpg").caption == "第一小学课后服务课堂"
+    )
+    client.logout()
+
+    slug = plan.key_issue.department.campaign.slug
+    body = client.get(reverse("rectification:issue", args=[slug, plan.key_issue_id])).content
+    alts = re.findall(r'<img [^>]*alt="([^"]*)"', body.decode())
+    name = plan.key_issue.department.department.name
+    assert len(alts) == 2
+    assert any(
+        re.fullmatch(rf"{name} 整改进展照片 \d{{4}}年\d+月\d+日：第一小学课后服务课堂", a)
+        for a in alts
+    )
+    assert any(re.fullmatch(rf"{name} 整改进展照片 \d{{4}}年\d+月\d+日", a) for a in alts)
+    assert not any("IMG_" in a or ".jpg" in a for a in alts)
