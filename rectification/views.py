@@ -189,6 +189,13 @@ def liaison_notices_read_all(request: HttpRequest) -> HttpResponse:
 def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
     issue = selectors.key_issue_for_liaison(user=request.user, pk=pk)
     plan = services.plan_get_or_create(key_issue=issue)
+    return _liaison_issue_page(request, issue, plan)
+
+
+def _liaison_issue_page(request, issue, plan, *, status: int = 200, **bound) -> HttpResponse:
+    """The liaison's page of one key issue. After a failed submit of the plan, new-measure or
+    progress form, the page is shown again with that form bound (`bound`): its error summary
+    takes focus and names every field to fix, and what was typed is kept (issue 19)."""
     progress = selectors.workspace_issue(issue=issue, today=timezone.localdate())
     measures = list(progress.plan.measures.all())
     reported = selectors.reported_measure_ids(plan=plan)
@@ -215,7 +222,9 @@ def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
             "measure_form": MeasureForm(prefix="m"),
             "update_form": UpdateForm(measures=[m for m in measures if not m.is_withdrawn]),
             "evidence_form": EvidenceForm(),
+            **bound,
         },
+        status=status,
     )
 
 
@@ -229,11 +238,10 @@ def _liaison_plan(request, pk):
 def liaison_plan(request: HttpRequest, pk: int) -> HttpResponse:
     issue, plan = _liaison_plan(request, pk)
     form = PlanForm(request.POST)
-    if form.is_valid():
-        services.plan_update(plan=plan, actor=request.user, **form.cleaned_data)
-        messages.success(request, "整改目标和完成时限已保存。")
-    else:
-        messages.error(request, "请填写整改目标和完成时限。")
+    if not form.is_valid():
+        return _liaison_issue_page(request, issue, plan, plan_form=form, status=400)
+    services.plan_update(plan=plan, actor=request.user, **form.cleaned_data)
+    messages.success(request, "整改目标和完成时限已保存。")
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 
@@ -243,6 +251,8 @@ def liaison_measure(request: HttpRequest, pk: int, measure: int | None = None) -
     issue, plan = _liaison_plan(request, pk)
     instance = get_object_or_404(Measure, pk=measure, plan=plan) if measure else None
     form = MeasureForm(request.POST, instance=instance, prefix="m")
+    if instance is None and not form.is_valid():
+        return _liaison_issue_page(request, issue, plan, measure_form=form, status=400)
     if form.is_valid():
         try:
             services.measure_save(
@@ -379,9 +389,7 @@ def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST, request.FILES, measures=plan.measures.exclude(state=Measure.State.WITHDRAWN)
     )
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
-        return redirect("rectification:liaison-issue", pk=issue.pk)
+        return _liaison_issue_page(request, issue, plan, update_form=form, status=400)
     try:
         services.update_create(
             plan=plan,
@@ -392,9 +400,12 @@ def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
             files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
             caption=form.cleaned_data["caption"],
         )
-        messages.success(request, "整改进展已报送，评议办审核后公开。")
     except ValidationError as exc:
-        _error(request, exc)
+        # A refused file, a plan not yet public: listed in the error summary; the text typed
+        # is kept (files must be chosen again: browsers never refill a file field).
+        form.add_error(None, exc)
+        return _liaison_issue_page(request, issue, plan, update_form=form, status=400)
+    messages.success(request, "整改进展已报送，评议办审核后公开。")
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 

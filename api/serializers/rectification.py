@@ -157,6 +157,12 @@ class ProgressUpdateCreateSerializer(serializers.Serializer):
     files = serializers.ListField(
         child=serializers.FileField(), required=False, help_text="图片或 PDF，可多个"
     )
+    caption = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="照片说明：照片拍的是什么（作为图片替代文本的一部分，与部门和日期一起）",
+    )
 
     def validate_values(self, values: dict) -> dict:
         try:

@@ -266,6 +266,7 @@ class ProgressUpdateViewSet(
                 percent=fields["percent"],
                 values=fields.get("values") or {},
                 files=[(f.name, f.read()) for f in fields.get("files") or []],
+                caption=fields.get("caption", ""),
             ),
         )
         return self._reply(update, status.HTTP_201_CREATED)

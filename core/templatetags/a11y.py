@@ -18,8 +18,11 @@ def _control_id(field) -> str:
 
 
 @register.simple_tag
-def error_summary_items(*, form=None, items=None, extra=None) -> list[dict]:
+def error_summary_items(*, form=None, items=None, extra=None, texts=None, href="") -> list[dict]:
+    """`form`: a bound Django form; `items`: ready entries; `extra`: (control id, text) pairs;
+    `texts`: messages that all link to `href` (a group of checkboxes, say)."""
     entries: list[dict] = [dict(item) for item in items or []]
+    entries.extend({"href": href or "", "text": str(text)} for text in texts or [])
     if getattr(form, "is_bound", False):
         for field in form:
             for error in field.errors:

@@ -1,5 +1,6 @@
-"""Progress photos are described by department, date and the liaison's caption (asked for by
-the upload form), never by their file name (issue 19)."""
+"""The liaison's forms and progress photos for everyone (issue 19): a failed submit shows the
+form again with its error summary and what was typed; photos are described by department,
+date and the liaison's caption (asked for by the upload form), never by their file name."""
 
 import re
 
@@ -8,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rectification import services
-from rectification.models import Attachment
+from rectification.models import Attachment, ProgressUpdate
+from tests.support.a11y import Page
 
 from .factories import jpeg_bytes
 
@@ -54,3 +56,36 @@ def test_progress_photo_alt_names_department_date_and_caption_never_the_file(
     )
     assert any(re.fullmatch(rf"{name} 整改进展照片 \d{{4}}年\d+月\d+日", a) for a in alts)
     assert not any("IMG_" in a or ".jpg" in a for a in alts)
+
+
+def test_failed_progress_update_is_shown_again_with_its_summary(client, published_plan):
+    plan = published_plan
+    client.force_login(plan.liaison)
+
+    response = client.post(
+        reverse("rectification:liaison-update", args=[plan.key_issue_id]),
+        {"text": "课后服务已覆盖全市小学", "percent": "120", "caption": "课堂"},
+    )
+
+    assert response.status_code == 400
+    page = Page(response.content.decode())
+    assert page.summaries == 1
+    [(href, text)] = page.summary_links
+    assert href == "#id_percent" and text.startswith("整体完成进度（%）：")
+    assert "id_percent" in page.invalid and page.dangling() == []
+    assert "课后服务已覆盖全市小学</textarea>" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_failed_plan_form_is_shown_again_with_its_summary(client, published_plan):
+    client.force_login(published_plan.liaison)
+
+    response = client.post(
+        reverse("rectification:liaison-plan", args=[published_plan.key_issue_id]),
+        {"goals": "", "deadline": "不是日期"},
+    )
+
+    assert response.status_code == 400
+    page = Page(response.content.decode())
+    assert {href for href, _ in page.summary_links} == {"#id_goals", "#id_deadline"}
+    assert page.dangling() == []
