@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from campaigns.services.voting import vote_open
@@ -20,6 +21,7 @@ from rectification import services as rectification
 from rectification.models import Attachment
 from scoring.services.committee import session_open
 from scoring.services.public_vote import vote_set_open
+from scoring.services.surveys import respondents_add, survey_create
 from tests.conftest import ROOT, ensure_system_deps, need_or_skip, screenshot
 from tests.factories import (
     PASSWORD,
@@ -155,6 +157,8 @@ def forms(live_server):
         for n, name in enumerate(("示范区教育局", "示范区医疗保障局"), start=1)
     ]
     vote_set_open(batch=evaluation, is_open=True, actor=staff)
+    survey = survey_create(batch=evaluation, title="第一批整改成效评价", actor=staff)
+    respondents_add(survey=survey, group="public", count=1, label="群众", actor=staff)
     session = session_open(batch=evaluation, actor=staff)
     member = MemberFactory(organizer=staff.organizer, username="a11y-member", name="李建国")
 
@@ -189,6 +193,7 @@ def forms(live_server):
         "ballot": ballot,
         "published": published,
         "draft": draft,
+        "survey_token": survey.respondents.get().token,
     }
 
 
@@ -219,6 +224,9 @@ def test_axe_finds_no_violation_on_public_pages_and_forms(browser, site, axe_sou
         ("receipt", f"/suggestions/receipt/?receipt={receipt}"),
         ("receipt-detail", f"/suggestions/receipt/{receipt}/"),
         ("vote-phone", "/a11y/vote/1/"),
+        ("survey-answer", reverse("scoring:answer", args=[site["survey_token"]])),
+        ("search", "/2021/search/?q=公交"),
+        ("closed-form", "/2021/suggest/"),
         ("login", "/accounts/login/"),
     ]:
         public.goto(f"{base}{path}")
@@ -267,6 +275,7 @@ def test_axe_finds_no_violation_on_public_pages_and_forms(browser, site, axe_sou
         ),
         ("member", DEMO_PASSWORD, "demo-member-workspace", "/workspace/member/"),
         ("liaison", DEMO_PASSWORD, "demo-liaison-workspace", "/workspace/liaison/"),
+        ("deputy", DEMO_PASSWORD, "deputy-workspace", "/workspace/deputy/"),
         ("deputy", DEMO_PASSWORD, "deputy-suggest", "/workspace/deputy/boshan-2021/suggest/"),
     ]
     pages: dict = {}  # one signed-in browser context per user
