@@ -67,3 +67,27 @@ def test_committee_score_out_of_range_is_marked_at_the_department(client):
     assert 'value="101"' in body  # what was typed is kept
     assert "确认提交测评票" not in body  # no review of a ballot that cannot be submitted
     assert not CommitteeParticipation.objects.exists()
+
+
+def test_a_group_of_radios_is_a_fieldset_described_by_its_help_and_error():
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Form(forms.Form):
+        rating = forms.ChoiceField(
+            label="满意度",
+            choices=[("a", "满意"), ("b", "不满意")],
+            widget=forms.RadioSelect,
+            help_text="选一项",
+        )
+
+    form = Form(data={})
+    html = render_to_string("issues/_fields.html", {"form": form})
+    page = Page(html)
+
+    assert dict(page.summary_links) == {"#id_rating_0": "满意度：该字段是必填项。"}
+    assert "id_rating_0" in page.ids
+    assert ("fieldset", "id_rating_helptext") in page.described
+    assert ("fieldset", "id_rating_error") in page.described
+    assert page.dangling() == []
+    assert "<legend>满意度</legend>" in html
