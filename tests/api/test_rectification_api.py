@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from api.models import ApiClient, Scope
 from rectification import services
-from rectification.models import Event, Measure, Plan, PlanVersion, ProgressUpdate
+from rectification.models import Attachment, Event, Measure, Plan, PlanVersion, ProgressUpdate
 from tests.factories import LiaisonFactory, ResearcherFactory, StaffFactory
 from tests.rectification.factories import MeasureFactory, PlanFactory
 
@@ -176,7 +176,7 @@ def test_liaison_posts_an_update_with_a_photo_as_multipart(plan):
     response = session(plan.liaison).post(
         "/api/v1/progress-updates/",
         {"plan": plan.pk, "text": "现场照片", "percent": 20, f"values.{measure.pk}": "100",
-         "files": [photo]},
+         "files": [photo], "caption": "第一小学课后服务课堂"},
         format="multipart",
     )  # fmt: skip
 
@@ -184,6 +184,8 @@ def test_liaison_posts_an_update_with_a_photo_as_multipart(plan):
     body = response.json()
     assert body["attachments"][0]["kind"] == "image"
     assert body["values"] == [{"measure": measure.pk, "value": "100.00"}]
+    # The caption becomes part of the photo's alt text (issue 19).
+    assert Attachment.objects.get().caption == "第一小学课后服务课堂"
 
 
 def test_staff_token_reviews_with_the_write_scope_only(plan):
