@@ -766,6 +766,29 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
             )
         return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
     ratings = {ev.id: request.POST.get(f"rating_{ev.id}", "") for ev in evaluated}
+    # What is missing is named per field (the code, each department) in the error summary,
+    # before the code is checked (issue 19).
+    problems = [] if request.POST.get("code", "").strip() else [("code", "请输入短信验证码")]
+    problems += [
+        (f"rating_{ev.pk}_0", f"请对{ev.department.name}作出评价")
+        for ev in evaluated
+        if not ratings[ev.id]
+    ]
+    if problems:
+        for ev in evaluated:
+            ev.rating = ratings[ev.id]
+            ev.problem = next((t for i, t in problems if i == f"rating_{ev.pk}_0"), "")
+        return render(
+            request,
+            "scoring/vote.html",
+            {
+                **context,
+                "step": "ballot",
+                "phone": phone,
+                "problems": [{"href": f"#{i}", "text": t} for i, t in problems],
+                "code_problem": problems[0][1] if problems[0][0] == "code" else "",
+            },
+        )
     try:
         public_vote.public_ballot_submit(
             vote=vote,

@@ -91,3 +91,28 @@ def test_a_group_of_radios_is_a_fieldset_described_by_its_help_and_error():
     assert ("fieldset", "id_rating_error") in page.described
     assert page.dangling() == []
     assert "<legend>满意度</legend>" in html
+
+
+def test_public_vote_names_the_code_and_each_department_left_unrated(client):
+    from scoring.services.public_vote import vote_set_open
+
+    staff, campaign, batch, (a, b) = campaign_with_batch(2)
+    a.department.name, b.department.name = "淄博市教育局", "淄博市医疗保障局"
+    a.department.save()
+    b.department.save()
+    vote_set_open(batch=batch, is_open=True, actor=staff)
+    url = reverse("scoring:public-vote", args=[campaign.slug, 1])
+
+    response = client.post(
+        url, {"action": "vote", "phone": "13812345678", "code": "", f"rating_{a.pk}": "basic"}
+    )
+
+    body = response.content.decode()
+    page = Page(body)
+    assert dict(page.summary_links) == {
+        "#code": "请输入短信验证码",
+        f"#rating_{b.pk}_0": "请对淄博市医疗保障局作出评价",
+    }
+    assert f"rating_{b.pk}_0" in page.ids and "code" in page.invalid
+    assert page.dangling() == []
+    assert f'id="rating_{a.pk}_1" name="rating_{a.pk}" value="basic" required checked' in body

@@ -245,6 +245,11 @@ def test_axe_finds_no_violation_on_public_pages_and_forms(browser, site, axe_sou
     public.get_by_role("button", name="获取验证码").click()
     expect(public.get_by_label("短信验证码")).to_be_visible()
     check_both_widths(public, axe_source, "vote-ballot", problems)
+    # Submitted with nothing chosen: the summary names the code and each department.
+    public.get_by_role("button", name="提交投票").click()
+    expect(public.locator("[data-error-summary]")).to_be_focused()
+    expect(public.locator("[data-error-summary]")).to_contain_text("请对示范区教育局作出评价")
+    check_both_widths(public, axe_source, "vote-errors", problems)
     public.context.close()
 
     signed_in = [
