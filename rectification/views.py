@@ -3,6 +3,8 @@
 Liaisons reach an issue only through `key_issue_for_liaison` (their own department, 404
 otherwise); staff only through `campaign_for_user` + `key_issue_for_staff`."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,10 +21,12 @@ from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
 from core.spreadsheets import exported_info
+from core.upload_handlers import upload_limits
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services, status
 from .exports import ledger_measures, ledger_scope, ledger_xlsx
+from .files import KINDS, SNIFF_BYTES, sniff
 from .forms import (
     EvidenceForm,
     MeasureForm,
@@ -127,10 +131,22 @@ def attachment_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileR
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404("附件文件不存在") from exc
-    response = FileResponse(handle, filename=att.original_name if not thumb else None)
+    # Served by what the stored bytes are, never by a name: an attachment stored before
+    # uploads were sniffed, under "photo.html", still goes out as the image it is.
+    kind = sniff(handle.read(SNIFF_BYTES))
+    handle.seek(0)
+    extension, content_type = KINDS.get(kind or "", ("bin", "application/octet-stream"))
+    stem = Path(att.original_name).stem[:100] or "附件"
+    inline = kind in ("JPEG", "PNG", "WEBP")
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=f"{stem}.{extension}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    if att.kind == Attachment.Kind.PDF and not thumb:
-        response["Content-Type"] = "application/pdf"
+    # Nothing in an attachment may run as a page of this site (a PDF's script included).
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
@@ -213,7 +229,11 @@ def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": issue.department.campaign,
             "plan_form": PlanForm(initial={"goals": plan.goals, "deadline": plan.deadline}),
             "measure_form": MeasureForm(prefix="m"),
-            "update_form": UpdateForm(measures=[m for m in measures if not m.is_withdrawn]),
+            # A refused update (a file too large, of the wrong kind) comes back filled in.
+            "update_form": UpdateForm(
+                initial=request.session.pop(_draft_key(issue.pk), None),
+                measures=[m for m in measures if not m.is_withdrawn],
+            ),
             "evidence_form": EvidenceForm(),
         },
     )
@@ -371,6 +391,7 @@ def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 
+@upload_limits(per_file=services.attachment_max_bytes, per_request=services.attachments_max_total)
 @require_POST
 @role_required(Role.LIAISON)
 def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -381,6 +402,7 @@ def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, "；".join(errors))
+        _keep_draft(request, issue.pk, form)
         return redirect("rectification:liaison-issue", pk=issue.pk)
     try:
         services.update_create(
@@ -389,12 +411,26 @@ def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             percent=form.cleaned_data["percent"],
             values=form.values(),
-            files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+            files=[(f.name, f) for f in form.cleaned_data["files"]],
         )
         messages.success(request, "整改进展已报送，评议办审核后公开。")
     except ValidationError as exc:
         _error(request, exc)
+        _keep_draft(request, issue.pk, form)
     return redirect("rectification:liaison-issue", pk=issue.pk)
+
+
+def _draft_key(pk: int) -> str:
+    return f"rectification-update-draft-{pk}"
+
+
+def _keep_draft(request: HttpRequest, pk: int, form: UpdateForm) -> None:
+    """What the liaison typed, shown again after the redirect (files cannot be kept)."""
+    request.session[_draft_key(pk)] = {
+        name: request.POST.get(name, "")[:20_000]
+        for name in ("text", "percent", *form.indicator_fields)
+        if name in request.POST
+    }
 
 
 # ----------------------------------------------------------------------------- staff
