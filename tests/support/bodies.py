@@ -19,11 +19,12 @@ def _filler(size: int, head: bytes = b"") -> Iterator[bytes]:
 
 
 def multipart(
-    fields: dict[str, str], files: Iterable[tuple[str, str, int, bytes]]
+    fields: dict[str, str], files: Iterable[tuple[str, str, int, bytes | Iterable[bytes]]]
 ) -> tuple[Iterator[bytes], int]:
     """(chunks, total length) of a multipart/form-data body: the fields, then each file
-    (field name, file name, size, first bytes) as `size` bytes generated lazily."""
-    parts: list[tuple[bytes, int, bytes]] = []
+    (field name, file name, size, content) as `size` bytes generated lazily. `content` is
+    the file's first bytes (NUL bytes follow), or chunks that add up to `size`."""
+    parts: list[tuple[bytes, int, bytes | Iterable[bytes]]] = []
     for name, value in fields.items():
         parts.append(
             (
@@ -47,7 +48,7 @@ def multipart(
         for header, size, head in parts:
             yield header
             if size:
-                yield from _filler(size, head)
+                yield from _filler(size, head) if isinstance(head, bytes) else head
                 yield b"\r\n"
         yield ending
 
