@@ -111,8 +111,8 @@ class LimitedUploadHandler(FileUploadHandler):
         if self.refusal is None:
             if self.size > self.per_file:
                 self.refusal = (
-                    f"文件“{self.file_name}”过大（已超过 {_mb(self.per_file)} MB），"
-                    f"每个文件不能超过 {_mb(self.per_file)} MB，未接收。"
+                    f"文件“{self.file_name}”过大：超过每个文件 {_mb(self.per_file)} MB 的"
+                    "上传上限，未接收。"
                 )
             elif self.total > self.per_request:
                 self.refusal = (

@@ -119,7 +119,7 @@ def test_a_file_over_the_views_limit_is_dropped_as_it_streams_in(hotline_staff, 
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "文件“工单.csv”过大（已超过 1 MB），每个文件不能超过 1 MB，未接收。" in body
+    assert "文件“工单.csv”过大：超过每个文件 1 MB 的上传上限，未接收。" in body
     assert 'value="某热线"' in body and 'value="工作表2"' in body  # the valid fields are kept
     assert ImportBatch.objects.count() == 0
     assert stream.served > 24 * MB  # the whole body was read (the browser sees the page) ...

@@ -52,7 +52,7 @@ def test_an_attachment_over_the_limit_is_dropped_while_it_streams_and_the_text_i
     assert peak < 4 * MB
     assert ProgressUpdate.objects.count() == 0
     page = client.get(response["Location"]).content.decode()
-    assert "文件“现场.jpg”过大（已超过 1 MB），每个文件不能超过 1 MB，未接收。" in page
+    assert "文件“现场.jpg”过大：超过每个文件 1 MB 的上传上限，未接收。" in page
     assert "已完成三所学校试点" in page  # what was typed comes back in the form
     assert 'name="percent" value="30"' in page
 
