@@ -129,3 +129,24 @@ def test_attachments_stored_under_a_bad_name_are_served_by_their_content(
     assert response["Content-Disposition"].startswith(disposition)
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "html" not in response["Content-Disposition"]
+
+
+def test_the_api_refuses_an_attachment_over_the_limit_in_its_json_error(published_plan, settings):
+    from rest_framework.test import APIClient
+
+    settings.RECTIFICATION_MAX_UPLOAD_BYTES = MB
+    api = APIClient()
+    api.force_authenticate(published_plan.liaison)
+
+    response, peak, _ = _post_lazily(
+        api,
+        "/api/v1/progress-updates/",
+        {"plan": str(published_plan.pk), "text": "进展", "percent": "20"},
+        [("files", "现场.jpg", 12 * MB, b"\xff\xd8\xff")],
+    )
+
+    assert response.status_code == 400
+    message = str(response.json()["error"])
+    assert "文件“现场.jpg”过大：超过每个文件 1 MB 的上传上限，未接收。" in message
+    assert peak < 4 * MB
+    assert ProgressUpdate.objects.count() == 0
