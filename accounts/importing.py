@@ -1,15 +1,18 @@
 """Reading a sheet of committee members and deputies (XLSX) into plain rows.
 
-Pure parsing, no Django: `read_people(data)` returns PersonRow objects with the line number a
-person sees in the spreadsheet (the header is line 1). Headers are matched by their Chinese
-names, in any order; the service checks each row against the database and reports bad rows
-by line. The template operators download is built from TEMPLATE_HEADERS."""
+Pure parsing, no Django: `read_people(source)` (the bytes or a binary file, never read
+whole here: openpyxl reads the archive's members as it needs them) returns PersonRow objects
+with the line number a person sees in the spreadsheet (the header is line 1). Headers are
+matched by their Chinese names, in any order; the service checks each row against the
+database and reports bad rows by line. The template operators download is built from
+TEMPLATE_HEADERS."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import IO, Any
 
 from core.tables import TableError, cell_text, header_records
 
@@ -42,13 +45,18 @@ class PersonRow:
     deputy_level: str
     organizer: str
     district: str
+    problem: str = ""  # why the row cannot be read (too many columns, too long a cell)
 
 
-def _rows(data: bytes) -> Iterator[list]:
+def _rows(source: bytes | IO[bytes] | Any) -> Iterator[list]:
     from openpyxl import load_workbook
 
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    source = getattr(source, "file", source)  # Django's UploadedFile wraps the real file
+    source.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise PeopleFileError("无法读取该 XLSX 文件，请用模板另存为 .xlsx 后再上传。") from exc
     sheet = workbook.worksheets[0]
@@ -61,8 +69,8 @@ def people_from_table(table: Iterable[list]) -> list[PersonRow]:
     hint = "第一行应为列名（见模板）。"
     try:
         return [
-            PersonRow(line=line, **values)
-            for line, values in header_records(
+            PersonRow(line=line, problem=problem, **values)
+            for line, values, problem in header_records(
                 rows, HEADERS, REQUIRED, max_rows=MAX_ROWS, missing_hint=hint
             )
         ]
@@ -70,5 +78,5 @@ def people_from_table(table: Iterable[list]) -> list[PersonRow]:
         raise PeopleFileError(str(exc)) from exc
 
 
-def read_people(data: bytes) -> list[PersonRow]:
-    return people_from_table(_rows(data))
+def read_people(source: bytes | IO[bytes] | Any) -> list[PersonRow]:
+    return people_from_table(_rows(source))

@@ -219,6 +219,8 @@ def _row_values(
     row: PersonRow, organizers: dict[str, Organizer], districts: dict[str, District]
 ) -> dict[str, Any]:
     """The account fields of one row, or ValueError with the row's problem in Chinese."""
+    if row.problem:  # a row or a cell over the limits (core/tables.py)
+        raise ValueError(row.problem)
     if not row.username:
         raise ValueError("用户名为空")
     if len(row.username) > 150 or any(c.isspace() for c in row.username):

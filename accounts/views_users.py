@@ -175,7 +175,7 @@ def users_import(request: HttpRequest) -> HttpResponse:
     report, file_error = None, None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = read_people(form.cleaned_data["file"].read())
+            rows = read_people(form.cleaned_data["file"])  # not read whole into memory
         except PeopleFileError as exc:
             file_error = str(exc)
         else:

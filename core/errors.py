@@ -1,5 +1,7 @@
 """Error pages in Chinese that never show a stack trace or the exception's text."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -17,6 +19,36 @@ def _api_error(status: int, code: str, message: str) -> JsonResponse:
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def too_large_message() -> str:
+    """What a person is told when a request body is over the limits (no exception text:
+    Django's own messages are English and name settings)."""
+    largest = settings.UPLOAD_MAX_REQUEST_BYTES // (1024 * 1024)
+    return (
+        f"提交的内容过大，未被接收：一次上传的文件合计不能超过 {largest} MB，"
+        f"表单其他内容不能超过 {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KB。"
+        "请缩小或拆分文件后重新提交。"
+    )
+
+
+def _too_many_message(exception) -> str:
+    if isinstance(exception, TooManyFilesSent):
+        return f"一次最多上传 {settings.DATA_UPLOAD_MAX_NUMBER_FILES} 个文件。"
+    return f"提交的字段过多（上限 {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} 个）。"
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """400, or 413 for a body over the upload limits (core/upload_handlers.py)."""
+    if isinstance(exception, RequestDataTooBig):
+        status, code, message = 413, "request_too_large", too_large_message()
+    elif isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        status, code, message = 400, "too_many_fields", _too_many_message(exception)
+    else:
+        status, code, message = 400, "bad_request", "请求有误，无法处理。"
+    if _is_api(request):
+        return _api_error(status, code, message)
+    return render(request, "errors/400.html", {"status": status, "message": message}, status=status)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

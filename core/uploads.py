@@ -80,12 +80,17 @@ def upload_check(
 ) -> str:
     """Refuse an upload before it is stored or parsed; return its lower-case extension.
 
-    `upload` is anything with `name`, `size`, `seek` and `read` (Django's UploadedFile).
+    `upload` is anything with `name`, `size`, `seek` and `read` (Django's UploadedFile); the
+    file is judged by its size and first bytes, never read whole. A RefusedUpload (a file
+    core.upload_handlers dropped while it streamed in) is refused with its own message.
     `kinds`: the accepted extensions (None: any; the parser judges the content). A file
     that is a ZIP inside gets the archive (zip-bomb) check whatever its name, with
     `max_uncompressed` as the limit of all its members together. Raises
     UnsafeUploadError with a message for the person who uploaded it; the file is left at
     position 0."""
+    refusal = getattr(upload, "refusal", None)
+    if refusal:  # core.upload_handlers stopped reading it at the limit
+        raise UnsafeUploadError(refusal)
     name = getattr(upload, "name", "") or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if kinds is not None and ext not in kinds:

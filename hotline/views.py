@@ -24,8 +24,9 @@ from core.spreadsheets import (
     safe_text,
     workbook_bytes,
 )
+from core.upload_handlers import upload_limits
 
-from . import selectors
+from . import conf, selectors
 from .exports import department_analytics_xlsx
 from .forms import AliasForm, ImportUploadForm
 from .importing.parsing import FileError, map_header, rejected_cells
@@ -41,6 +42,7 @@ from .tasks import import_batch_task
 staff_only = role_required(Role.STAFF, Role.ADMIN)
 
 
+@upload_limits(per_file=conf.upload_max_bytes)
 @staff_only
 def import_list(request: HttpRequest) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)

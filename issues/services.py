@@ -170,6 +170,9 @@ def suggestions_import(*, campaign: Campaign, rows: Sequence[ParsedRow], actor) 
             departments[name] = ev
     valid: dict[str, Suggestion] = {}
     for row in rows:
+        if row.problem:  # a line or a cell over the limits (core/tables.py)
+            report.errors.append((row.line, row.problem))
+            continue
         problems = []
         if not row.text:
             problems.append("内容为空")

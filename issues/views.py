@@ -439,7 +439,7 @@ def import_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            rows = read_rows(upload.name, upload.read())
+            rows = read_rows(upload.name, upload)  # read in bounded pieces, never whole
         except ImportFileError as exc:
             file_error = str(exc)
         else:

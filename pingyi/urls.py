@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
 ]
 
+handler400 = "core.errors.bad_request"
 handler403 = "core.errors.permission_denied"
 handler404 = "core.errors.page_not_found"
 handler500 = "core.errors.server_error"

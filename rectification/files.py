@@ -2,10 +2,23 @@
 
 No Django imports. Images (JPEG, PNG, WebP) are decoded with Pillow, turned upright by their
 EXIF orientation, and re-encoded, which drops EXIF, GPS and any other metadata and anything
-appended to the file; a thumbnail is made alongside. PDFs must start with the PDF header."""
+appended to the file; a thumbnail is made alongside. PDFs must start with the PDF header and
+end with its end marker; they are kept as they are and served only as downloads.
+
+`clean_upload` takes the bytes or a binary file (Django's UploadedFile, streamed to a
+temporary file by core.upload_handlers). A file is judged by its size before anything is
+read: one over the limit is refused unread, and a PDF is checked by its first and last bytes
+and stored from the file, never read whole into memory. Only images, within the limit, are
+read to be decoded and re-encoded.
+
+`sniff` is the one place a stored or uploaded file's kind is decided; the attachment view
+serves by it (not by any name). A maintained sniffing library (filetype, puremagic) was
+weighed: for the four kinds accepted here it checks the same magic numbers, and it would
+recognise many kinds that must be refused anyway, so these few lines stay."""
 
 import io
 from dataclasses import dataclass
+from typing import IO, Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -18,14 +31,31 @@ class RejectedFile(ValueError):
     """The message is Chinese and shown to the person who uploaded the file."""
 
 
+# The kinds an attachment may be, with the extension and Content-Type each is stored and
+# served with. Nothing else is accepted, stored or served as its own type.
+KINDS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+    "PDF": ("pdf", "application/pdf"),
+}
+SNIFF_BYTES = 16
+
+
 @dataclass(frozen=True)
 class CleanFile:
     kind: str  # "image" | "pdf"
     extension: str
-    content: bytes
+    content: bytes | IO[bytes]  # re-encoded image bytes, or the PDF file as uploaded
+    size: int = 0
     thumbnail: bytes | None = None
     width: int | None = None
     height: int | None = None
+
+
+def sniff(head: bytes) -> str | None:
+    """JPEG, PNG, WEBP or PDF from a file's first SNIFF_BYTES bytes; None for anything else."""
+    return _sniff(head)
 
 
 def _sniff(head: bytes) -> str | None:
@@ -40,24 +70,50 @@ def _sniff(head: bytes) -> str | None:
     return None
 
 
-def clean_upload(data: bytes, *, name: str, max_bytes: int) -> CleanFile:
-    if len(data) > max_bytes:
+def _size_of(source: bytes | IO[bytes]) -> int:
+    if isinstance(source, bytes | bytearray):
+        return len(source)
+    size = getattr(source, "size", None)
+    if size is None:
+        size = source.seek(0, io.SEEK_END)
+    return int(size)
+
+
+def _read_at(source: IO[bytes], offset: int, count: int) -> bytes:
+    source.seek(offset)
+    data = source.read(count)
+    source.seek(0)
+    return data
+
+
+def clean_upload(source: bytes | IO[bytes] | Any, *, name: str, max_bytes: int) -> CleanFile:
+    # A file core.upload_handlers stopped reading at the limit: refused with its message.
+    refusal = getattr(source, "refusal", None)
+    if refusal:
+        raise RejectedFile(refusal)
+    size = _size_of(source)
+    if size > max_bytes:
         raise RejectedFile(
-            f"文件“{name}”过大（{len(data) / 1048576:.1f} MB），"
+            f"文件“{name}”过大（{size / 1048576:.1f} MB），"
             f"每个附件不能超过 {max_bytes / 1048576:.0f} MB。"
         )
-    if not data:
+    if not size:
         raise RejectedFile(f"文件“{name}”是空文件。")
-    kind = _sniff(data[:16])
+    is_bytes = isinstance(source, bytes | bytearray)
+    head = source[:SNIFF_BYTES] if is_bytes else _read_at(source, 0, SNIFF_BYTES)
+    kind = _sniff(bytes(head))
     if kind is None:
         raise RejectedFile(
             f"文件“{name}”不是图片或 PDF（按文件内容识别，与扩展名无关）。"
             "只能上传 JPEG、PNG、WebP 图片或 PDF 文件。"
         )
     if kind == "PDF":
-        if b"%%EOF" not in data[-2048:]:
+        tail = source[-2048:] if is_bytes else _read_at(source, max(0, size - 2048), 2048)
+        if b"%%EOF" not in tail:
             raise RejectedFile(f"文件“{name}”不是完整的 PDF 文件。")
-        return CleanFile(kind="pdf", extension="pdf", content=data)
+        return CleanFile(kind="pdf", extension="pdf", content=source, size=size)
+    # An image within the limit is decoded whole anyway: read it.
+    data = bytes(source) if is_bytes else _read_at(source, 0, max_bytes + 1)
     return _clean_image(data, name=name, expected=kind)
 
 
@@ -93,6 +149,7 @@ def _clean_image(data: bytes, *, name: str, expected: str) -> CleanFile:
         kind="image",
         extension=IMAGE_FORMATS[expected],
         content=out.getvalue(),
+        size=out.tell(),
         thumbnail=thumb_out.getvalue(),
         width=upright.width,
         height=upright.height,

@@ -5,10 +5,11 @@ dates; pages leave it out and get now()."""
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 
@@ -308,6 +309,16 @@ def measure_close(*, measure: Measure, actor, at=None) -> Measure:
 
 
 # ---------------------------------------------------------------------------- updates
+def attachment_max_bytes() -> int:
+    """Per attachment; the upload handler stops keeping a file past it (core/upload_handlers)."""
+    return settings.RECTIFICATION_MAX_UPLOAD_BYTES
+
+
+def attachments_max_total() -> int:
+    """All attachments of one progress update together."""
+    return settings.RECTIFICATION_MAX_UPLOAD_BYTES * settings.DATA_UPLOAD_MAX_NUMBER_FILES
+
+
 @transaction.atomic
 def update_create(
     *,
@@ -316,13 +327,14 @@ def update_create(
     text: str,
     percent: int,
     values: dict[int, Decimal] | None = None,
-    files: Sequence[tuple[str, bytes]] = (),
+    files: Sequence[tuple[str, bytes | IO[bytes]]] = (),
     caption: str = "",
     at=None,
 ) -> ProgressUpdate:
     """A liaison's progress update, pending review. Every file is checked before anything is
-    written, so a refused file leaves no half-saved update behind. `caption` says what the
-    photos show; it becomes part of each photo's alt text."""
+    written, so a refused file leaves no half-saved update behind. `files`: (name, bytes or
+    an uploaded file); an upload is judged by its size before it is read (files.py).
+    `caption` says what the photos show; it becomes part of each photo's alt text."""
     if plan.state != Plan.State.PUBLISHED and not plan.versions.exists():
         raise ValidationError("整改方案公开后才能报送整改进展。")
     if not 0 <= percent <= 100:
@@ -351,11 +363,15 @@ def update_create(
             kind=clean.kind,
             original_name=name[:200],
             caption=caption.strip()[:200] if clean.kind == Attachment.Kind.IMAGE else "",
-            size=len(clean.content),
+            size=clean.size,
             width=clean.width,
             height=clean.height,
         )
-        att.file.save(f"{stem}.{clean.extension}", ContentFile(clean.content), save=False)
+        content = (
+            ContentFile(clean.content) if isinstance(clean.content, bytes) else File(clean.content)
+        )
+        # The stored name carries the extension of the sniffed kind, whatever it was called.
+        att.file.save(f"{stem}.{clean.extension}", content, save=False)
         if clean.thumbnail:
             att.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(clean.thumbnail), save=False)
         att.save()

@@ -3,6 +3,8 @@
 Liaisons reach an issue only through `key_issue_for_liaison` (their own department, 404
 otherwise); staff only through `campaign_for_user` + `key_issue_for_staff`."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,10 +21,12 @@ from core.confirm import Review, confirmed, review_response
 from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
 from core.spreadsheets import exported_info
+from core.upload_handlers import upload_limits
 from hotline.selectors import key_issue_trend
 
 from . import selectors, services, status
 from .exports import ledger_measures, ledger_scope, ledger_xlsx
+from .files import KINDS, SNIFF_BYTES, sniff
 from .forms import (
     EvidenceForm,
     MeasureForm,
@@ -127,10 +131,22 @@ def attachment_file(request: HttpRequest, pk: int, thumb: bool = False) -> FileR
         handle = stored.open("rb")
     except FileNotFoundError as exc:
         raise Http404("附件文件不存在") from exc
-    response = FileResponse(handle, filename=att.original_name if not thumb else None)
+    # Served by what the stored bytes are, never by a name: an attachment stored before
+    # uploads were sniffed, under "photo.html", still goes out as the image it is.
+    kind = sniff(handle.read(SNIFF_BYTES))
+    handle.seek(0)
+    extension, content_type = KINDS.get(kind or "", ("bin", "application/octet-stream"))
+    stem = Path(att.original_name).stem[:100] or "附件"
+    inline = kind in ("JPEG", "PNG", "WEBP")
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=f"{stem}.{extension}",
+    )
     response["X-Content-Type-Options"] = "nosniff"
-    if att.kind == Attachment.Kind.PDF and not thumb:
-        response["Content-Type"] = "application/pdf"
+    # Nothing in an attachment may run as a page of this site (a PDF's script included).
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
@@ -381,6 +397,7 @@ def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 
+@upload_limits(per_file=services.attachment_max_bytes, per_request=services.attachments_max_total)
 @require_POST
 @role_required(Role.LIAISON)
 def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
@@ -397,7 +414,7 @@ def liaison_update(request: HttpRequest, pk: int) -> HttpResponse:
             text=form.cleaned_data["text"],
             percent=form.cleaned_data["percent"],
             values=form.values(),
-            files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+            files=[(f.name, f) for f in form.cleaned_data["files"]],
             caption=form.cleaned_data["caption"],
         )
     except ValidationError as exc:

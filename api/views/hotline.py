@@ -13,6 +13,8 @@ from accounts.matrix import role_of
 from accounts.models import Role
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaigns_for_user
+from core.upload_handlers import upload_limits
+from hotline import conf as hotline_conf
 from hotline import selectors as hotline_selectors
 from hotline.forms import ImportUploadForm
 from hotline.selectors import batches_for_user as hotline_batches
@@ -25,6 +27,7 @@ from ..permissions import MatrixPermission
 from .base import MatrixViewSet
 
 
+@upload_limits(per_file=hotline_conf.upload_max_bytes)
 class HotlineImportViewSet(mixins.CreateModelMixin, MatrixViewSet):
     """12345 热线工单导入批次：上传文件（异步导入），查询状态和导入报告。"""
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from campaigns.selectors import public_campaign
 from core.publiccache import public_page
+from core.upload_handlers import upload_limits
 from rectification import selectors as rectification_selectors
 from rectification import services as rectification_services
 
@@ -215,6 +216,10 @@ class MeasureViewSet(RectificationViewSet):
         return self._reply(measure)
 
 
+@upload_limits(
+    per_file=rectification_services.attachment_max_bytes,
+    per_request=rectification_services.attachments_max_total,
+)
 class ProgressUpdateViewSet(
     IdempotentMixin, mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -265,7 +270,7 @@ class ProgressUpdateViewSet(
                 text=fields["text"],
                 percent=fields["percent"],
                 values=fields.get("values") or {},
-                files=[(f.name, f.read()) for f in fields.get("files") or []],
+                files=[(f.name, f) for f in fields.get("files") or []],
                 caption=fields.get("caption", ""),
             ),
         )

@@ -28,6 +28,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from core.tables import MAX_FIELDS, MAX_RECORD_CHARS, BoundedLines, RecordTooLong
 from core.uploads import UnsafeUploadError, check_xlsx_archive
 
 from . import xlsx_stream
@@ -201,7 +202,10 @@ def _open_csv(path: Path, head: bytes, size: int) -> Table:
 
     stream = path.open("r", encoding=encoding, errors="strict", newline="")
     try:
-        rows = _csv_rows(csv.reader(stream, delimiter=delimiter), path, encoding)
+        # Lines are read with a limit (core.tables.BoundedLines): a line of 100 MB is refused
+        # after its first megabyte, in bounded memory, instead of being split into fields.
+        lines = BoundedLines(stream, MAX_RECORD_CHARS)
+        rows = _csv_rows(csv.reader(lines, delimiter=delimiter), lines, path, encoding)
         header_row, header_cells = next(rows, (0, []))
         header = _trimmed_header(header_cells)
         if not header:
@@ -229,14 +233,31 @@ def _open_csv(path: Path, head: bytes, size: int) -> Table:
     )
 
 
-def _csv_rows(reader: Any, path: Path, encoding: str) -> Generator[Row, None, None]:
-    """Non-blank records with their 1-based numbers, the header first."""
+def _csv_rows(
+    reader: Any, lines: BoundedLines, path: Path, encoding: str
+) -> Generator[Row, None, None]:
+    """Non-blank records with their 1-based numbers, the header first.
+
+    A record over the limits (MAX_RECORD_CHARS characters, MAX_FIELDS fields, csv's field
+    limit of 131,072 characters) refuses the file: no 12345 export has one, so the file is
+    damaged or not an export."""
     number = 0
     try:
         for cells in reader:
             number += 1
+            lines.chars = 0
+            if len(cells) > MAX_FIELDS:
+                raise FileError(
+                    f"第 {number} 行有 {len(cells)} 列，超过 {MAX_FIELDS} 列的上限："
+                    "文件已损坏或不是工单导出"
+                )
             if not _is_blank(cells):
                 yield number, cells
+    except RecordTooLong:
+        raise FileError(
+            f"第 {number + 1} 行超过 {MAX_RECORD_CHARS} 个字符的上限（常见原因：文件已损坏、"
+            "引号不配对或不是工单导出），已拒绝"
+        ) from None
     except UnicodeDecodeError:
         # The text stream decodes 8 KB ahead of the csv reader, so `number` can be dozens
         # of rows early; find the line itself for the message.
@@ -245,6 +266,10 @@ def _csv_rows(reader: Any, path: Path, encoding: str) -> Generator[Row, None, No
             f"第 {line} 行有无法按 {encoding} 解码的内容：文件编码前后不一致或已损坏"
         ) from None
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileError(
+                f"第 {number + 1} 行有一格超过 {csv.field_size_limit()} 个字符的上限，已拒绝"
+            ) from None
         raise FileError(
             f"第 {number + 1} 行附近的 CSV 格式有误（常见原因：引号不配对）：{exc}"
         ) from None

@@ -247,11 +247,27 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
 AXES_VERBOSE = False
 
-# Uploads: request bodies other than files are capped at 2.5 MB (Django's default, made
-# explicit); files above 5 MB go to a temporary file instead of memory. Each form then
-# checks its own size limit (suggestion import 20 MB, statements 10 MB, hotline files).
+# Uploads (docs/security.md "Upload limits"): request bodies other than files are capped at
+# 2.5 MB (Django's default, made explicit); files of requests above 5 MB go to a temporary
+# file instead of memory. core.upload_handlers.LimitedUploadHandler enforces the limits while
+# the body is read: a declared Content-Length above UPLOAD_MAX_REQUEST_MB is refused before
+# anything is read (413), and a file above its view's limit (UPLOAD_MAX_FILE_MB unless the
+# view sets its own: hotline files, attachments) is dropped as it streams in. Each form then
+# gives its own message (suggestion import 20 MB, statements 10 MB, hotline files).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "core.upload_handlers.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_MB", default=20) * 1024 * 1024
+# The whole body of one request; must leave room for the largest hotline file.
+UPLOAD_MAX_REQUEST_BYTES = (
+    env.int("UPLOAD_MAX_REQUEST_MB", default=env.int("HOTLINE_UPLOAD_MAX_MB", default=200) + 10)
+    * 1024
+    * 1024
+)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 

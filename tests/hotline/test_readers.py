@@ -372,3 +372,37 @@ def test_csv_ignores_the_sheet_argument(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "a.csv", [HEADER, *ROWS], encoding="utf-8")
 
     assert read_all(path, sheet="工单")[0] == HEADER
+
+
+# --- bounded lines: a line of millions of fields is refused early, in bounded memory -----------
+
+
+def test_a_line_of_millions_of_fields_is_refused_after_its_first_megabyte(tmp_path: Path) -> None:
+    path = tmp_path / "fields.csv"
+    with path.open("wb") as file:
+        file.write(",".join(HEADER).encode() + b"\r\n" + ",".join(ROWS[0]).encode() + b"\r\n")
+        block = b"a," * (512 * 1024)  # 1 MB, half a million fields
+        for _ in range(24):  # 24 MB on one line: 12.6 million fields
+            file.write(block)
+        file.write(b"\r\n" + ",".join(ROWS[1]).encode() + b"\r\n")
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(FileError, match="^第 3 行超过 1048576 个字符的上限"):
+            read_all(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024  # splitting the line would take over a gigabyte
+
+
+def test_too_many_columns_or_too_long_a_cell_refuses_a_hotline_file(tmp_path: Path) -> None:
+    wide = write_csv(tmp_path / "wide.csv", [HEADER, ROWS[0] + [""] * 1000], encoding="utf-8")
+    with pytest.raises(FileError, match="^第 2 行有 1004 列，超过 1000 列的上限"):
+        read_all(wide)
+
+    long = write_csv(
+        tmp_path / "long.csv", [HEADER, ["GD3", "x", "y", "长" * 140_000]], encoding="utf-8"
+    )
+    with pytest.raises(FileError, match="^第 2 行有一格超过 131072 个字符的上限"):
+        read_all(long)

@@ -129,3 +129,62 @@ def test_management_command_imports_and_reports(tmp_path, evaluated, capsys):
     out = capsys.readouterr()
     assert "新增 3" in out.out and "第 5 行" in out.err
     assert Suggestion.objects.count() == 3
+
+
+# --- bounded reading: lines, fields and cells over the limits are bad rows, never a 500 ---------
+def test_a_15_mb_cell_is_a_bad_row_read_in_bounded_memory(staff_client, evaluated):
+    from tests.core.test_uploads import _post_lazily
+
+    before = csv_bytes(GOOD[:1]) + b"\n"
+    huge = ",2021-03-04,公开信,社会公众,,".encode()  # the cell is the 6th column (内容)
+    after = ("\n" + ",".join(GOOD[1])).encode()
+    cell = 15 * 1024 * 1024
+
+    def content():
+        yield before + huge
+        block = b"x" * (1024 * 1024)
+        for _ in range(cell // len(block)):
+            yield block
+        yield b",\n" + after
+
+    size = len(before) + len(huge) + cell + 2 + len(after)
+    response, peak, _ = _post_lazily(
+        staff_client,
+        reverse("issues:import", args=[evaluated.campaign.slug]),
+        {},
+        [("file", "long.csv", size, content())],
+    )
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.created == 2
+    assert report.errors == [(3, "该行超过 1048576 个字符的上限，未读取")]
+    assert peak < 8 * 1024 * 1024
+    assert "该行超过 1048576 个字符的上限" in response.content.decode()
+
+
+def test_too_many_columns_and_a_cell_over_excels_limit_are_bad_rows(staff_client, evaluated):
+    many = ["", "2021-03-04", "公开信", "社会公众", "", "列太多", *[""] * 1200]
+    long_cell = ["", "2021-03-05", "公开信", "社会公众", "", "长" * 40_000, ""]
+    past_csv_limit = ["", "2021-03-06", "公开信", "社会公众", "", "长" * 200_000, ""]
+    data = csv_bytes([GOOD[0], many, long_cell, past_csv_limit, GOOD[1]])
+
+    report = upload(staff_client, evaluated, "wide.csv", data).context["report"]
+
+    assert report.created == 2
+    assert report.errors == [
+        (3, "该行有 1206 列，超过 1000 列的上限"),
+        (4, "该行有一格长达 40000 个字符，超过每格 32767 个字符的上限"),
+        (5, "该行有一格超过每格 32767 个字符的上限"),
+    ]
+
+
+def test_a_header_line_that_cannot_be_read_refuses_the_file(staff_client, evaluated):
+    data = ("内容," * 2000 + "日期\n").encode() + csv_bytes(GOOD)
+
+    response = upload(staff_client, evaluated, "h.csv", data)
+
+    assert response.status_code == 400
+    assert (
+        "第一行（列名）无法读取：该行有 2001 列，超过 1000 列的上限。" in response.content.decode()
+    )

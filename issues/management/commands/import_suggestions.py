@@ -36,7 +36,8 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"文件不存在：{file}")
         try:
-            rows = read_rows(file.name, file.read_bytes())
+            with file.open("rb") as handle:
+                rows = read_rows(file.name, handle)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from exc
         report = suggestions_import(campaign=target, rows=rows, actor=actor)
