@@ -239,7 +239,19 @@ def main() -> None:
     args = parse_args()
     app = args.app.resolve()
     binary = ensure_lighthouse()
+    # Database, media, static files and (without --keep) the reports: removed at the end.
     tmp = Path(tempfile.mkdtemp(prefix="pingyi-lighthouse-"))
+    try:
+        results, paths = measure(args, app, binary, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print()
+    print(table(results, paths))
+    if args.json:
+        args.json.write_text(json.dumps({"paths": paths, "results": results}, indent=2))
+
+
+def measure(args, app: Path, binary: Path, tmp: Path) -> tuple[dict, dict[str, str]]:
     env = server_env(app, tmp, args.port)
     print(f"demo in {tmp} (serving {app}): migrate, load_demo, collectstatic ...", flush=True)
     manage(app, env, "migrate", "--noinput", "-v0")
@@ -282,12 +294,7 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         log.close()
-    print()
-    print(table(results, paths))
-    if args.json:
-        args.json.write_text(json.dumps({"paths": paths, "results": results}, indent=2))
-    if not args.keep:
-        shutil.rmtree(tmp, ignore_errors=True)
+    return results, paths
 
 
 if __name__ == "__main__":
