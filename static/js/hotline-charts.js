@@ -1,6 +1,7 @@
-// Hotline charts (Apache ECharts, served from static/vendor/echarts/). Each chart element
-// names a <script type="application/json"> block holding its data (Django's json_script),
-// so pages carry no inline script. The tables next to each chart hold the same figures.
+// Hotline charts (Apache ECharts, served from static/vendor/echarts/ and fetched by
+// chart-loader.js when a chart scrolls into view). Each chart element names a
+// <script type="application/json"> block holding its data (Django's json_script), so pages
+// carry no inline script. The tables next to each chart hold the same figures.
 (function () {
   "use strict";
   var COLORS = ["#b3261e", "#8c96a3", "#1a7f37"];
@@ -56,26 +57,31 @@
     }
   };
 
+  var charts = [];
+
+  function draw(el, build, data, echarts) {
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    var option = build(data);
+    if (el.clientWidth < 520 && option.yAxis && option.yAxis.length) {
+      // Phones: the legend needs the room the axis names would take.
+      option.yAxis.forEach(function (axis) { axis.name = ""; });
+      option.grid.left = 36;
+      option.grid.right = 36;
+    }
+    option.color = COLORS;
+    option.animation = false;
+    chart.setOption(option);
+    el.setAttribute("data-chart-ready", "true");
+    charts.push(chart);
+  }
+
   function init() {
-    if (!window.echarts) return;
-    var charts = [];
+    if (!window.pingyiCharts) return;
     document.querySelectorAll("[data-chart]").forEach(function (el) {
       var build = builders[el.getAttribute("data-chart")];
       var data = readData(el);
       if (!build || !data) return;
-      var chart = window.echarts.init(el, null, { renderer: "svg" });
-      var option = build(data);
-      if (el.clientWidth < 520 && option.yAxis && option.yAxis.length) {
-        // Phones: the legend needs the room the axis names would take.
-        option.yAxis.forEach(function (axis) { axis.name = ""; });
-        option.grid.left = 36;
-        option.grid.right = 36;
-      }
-      option.color = COLORS;
-      option.animation = false;
-      chart.setOption(option);
-      el.setAttribute("data-chart-ready", "true");
-      charts.push(chart);
+      window.pingyiCharts.whenVisible(el, function (echarts) { draw(el, build, data, echarts); });
     });
     window.addEventListener("resize", function () {
       charts.forEach(function (chart) { chart.resize(); });

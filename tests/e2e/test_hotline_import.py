@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.conftest import login, screenshot
 from tests.factories import BatchFactory, CampaignFactory, EvaluatedDepartmentFactory, StaffFactory
 from tests.hotline.factories import HEADER, ticket, write_csv
+from tests.support.charts import draw_charts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -98,17 +99,21 @@ def test_staff_upload_a_csv_follow_progress_and_download_rejected_rows(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{page.base_url}/staff/{campaign.slug}/hotline/")
+    draw_charts(page)
     expect(page.locator("[data-chart-ready]")).to_have_count(1)
     expect(page.locator("table")).to_contain_text("市公安局")
     screenshot(page, "hotline-campaign-analytics")
 
     page.goto(f"{page.base_url}/staff/{campaign.slug}/hotline/departments/{police.slug}/")
+    draw_charts(page)
     expect(page.locator("[data-chart-ready]")).to_have_count(3)
     screenshot(page, "hotline-department-analytics")
 
     page.goto(f"{page.base_url}/{campaign.slug}/departments/{police.slug}/")
+    draw_charts(page)
     expect(page.locator("#hotline [data-chart-ready]")).to_have_count(2)
     expect(page.locator("#hotline")).not_to_contain_text("路口信号灯故障")
     screenshot(page, "hotline-public-department")
     page.set_viewport_size({"width": 390, "height": 844})
+    draw_charts(page)
     screenshot(page, "hotline-public-department-phone")

@@ -16,6 +16,7 @@ from tests.scoring.factories import (
     research,
     survey_answers,
 )
+from tests.support.charts import draw_charts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -107,9 +108,11 @@ def test_vote_score_recompute_publish_and_public_ranking(page, scoring_campaign,
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text("淄博市文化和旅游局")
     expect(rows.nth(0).locator("td").nth(0)).to_have_text("1")
+    draw_charts(page)
     expect(page.locator("#scores-chart[data-ready='1'] svg")).to_be_visible()
     screenshot(page, "scoring-public-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
+    draw_charts(page)
     expect(page.locator("#scores-chart[data-ready='1'] svg")).to_be_visible()
     screenshot(page, "scoring-public-phone")
