@@ -107,6 +107,7 @@ def world():
     ConfirmedKeyIssueFactory(department=ev)
     return {
         "staff": staff,
+        "suggestion": suggestion,
         "kwargs": {
             "slug": batch.campaign.slug,
             "number": batch.number,
@@ -238,3 +239,21 @@ def test_root_causes_refuse_what_the_guard_lets_through(world, client):
     assert client.get(f"/{slug}/progress/?batch=%C2%B2").status_code == 200
     assert suggestion_by_receipt(receipt="YJ\x002021") is None
     assert suggestion_by_receipt(receipt=world["kwargs"]["receipt"].lower()) is not None
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"action": "reject", "ids": ["²", "{pk}"], "anchor": "zz"},
+        {"action": "merge", "ids": ["{pk}", str(2**70)], "theme": "²", "title": "主题"},
+    ],
+)
+def test_ids_posted_by_hand_that_int_refuses_are_ignored_not_a_500(world, client, form):
+    """The staff bulk actions read ids by hand: "²" passed isdigit() and crashed int()."""
+    client.force_login(world["staff"])
+    pk = str(world["suggestion"].pk)
+    data = {k: [x.format(pk=pk) for x in v] if isinstance(v, list) else v for k, v in form.items()}
+
+    response = client.post(reverse("issues:triage", args=[world["kwargs"]["slug"]]), data)
+
+    assert response.status_code in (200, 302)
