@@ -10,6 +10,9 @@ Every request's path and query string are checked before any view runs:
 - a whole number in a value or a path segment fits a 64-bit integer (2**70 overflows
   SQLite's integers and every id column).
 
+Views that read a value by hand still check it (whole_number, slug_or_blank): the guard is
+the net, not the only check.
+
 Pages get the product's 400 page (templates/errors/400.html) naming the problem; the API
 (/api/) gets its JSON error body. Request bodies are not read here: forms and serializers
 refuse NUL characters themselves (Django's and DRF's CharField), and uploads have their own
@@ -29,6 +32,7 @@ INT64_MAX = 2**63 - 1
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def whole_number(text: str | None) -> int | None:
@@ -41,6 +45,12 @@ def whole_number(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if value <= INT64_MAX else None
+
+
+def slug_or_blank(text: str | None) -> str:
+    """A slug read from a query (?department=…), or "" (no filter) if it cannot be one."""
+    text = (text or "").strip()
+    return text if _SLUG.fullmatch(text) else ""
 
 
 def _name(key: str) -> str:

@@ -16,7 +16,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
 from core.confirm import Review, confirmed, review_response
-from core.malformed import whole_number
+from core.malformed import slug_or_blank, whole_number
 from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
 from core.spreadsheets import exported_info
@@ -47,6 +47,7 @@ STAFF = (Role.STAFF, Role.ADMIN)
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     params = {k: request.GET.get(k, "") for k in ("batch", "department", "status")}
+    params["department"] = slug_or_blank(params["department"])
     rows = selectors.public_board(
         campaign=campaign,
         today=timezone.localdate(),
@@ -599,7 +600,7 @@ def staff_resolve(request: HttpRequest, slug: str, pk: int, rebound: int) -> Htt
 def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     batch = whole_number(request.GET.get("batch"))
-    department = request.GET.get("department", "")
+    department = slug_or_blank(request.GET.get("department"))
     measures = ledger_measures(campaign=campaign, batch=batch, department=department)
     info = exported_info(ledger_scope(campaign=campaign, batch=batch, department=department))
     data = ledger_xlsx(measures, today=timezone.localdate(), info=info)

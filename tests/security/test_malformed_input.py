@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.urls.converters import IntConverter
 
+from core.malformed import slug_or_blank, whole_number
 from scoring.services.public_vote import vote_set_open
 from tests.campaigns.voting_helpers import open_vote
 from tests.factories import EvaluatedDepartmentFactory
@@ -237,6 +238,10 @@ def test_root_causes_refuse_what_the_guard_lets_through(world, client):
 
     slug = world["kwargs"]["slug"]
     assert client.get(f"/{slug}/progress/?batch=%C2%B2").status_code == 200
+    assert client.get(f"/{slug}/progress/?department=a%20b%E2%80%8B").status_code == 200
+    assert slug_or_blank("zz\x00") == "" and slug_or_blank(" dept-1 ") == "dept-1"
+    assert whole_number("²") is None and whole_number(str(2**70)) is None
+    assert whole_number(" 42 ") == 42
     assert suggestion_by_receipt(receipt="YJ\x002021") is None
     assert suggestion_by_receipt(receipt=world["kwargs"]["receipt"].lower()) is not None
 
