@@ -4,6 +4,7 @@ summaries only, never a suggestion's text or contact."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -14,6 +15,9 @@ from campaigns.stages import ORDER, Stage
 
 from .models import Channel, KeyIssue, RejectedPair, SourceType, Suggestion, Theme
 from .similarity import MERGE_THRESHOLD, SimilarityIndex
+
+# What a receipt number can look like (YJ2021-7KQ4M9TX; the column holds 20 characters).
+RECEIPT_SHAPE = re.compile(r"[A-Z0-9-]{1,20}")
 
 LEVEL_SOURCES = {
     "city": [SourceType.CITY_DEPUTY],
@@ -381,8 +385,8 @@ def public_department_data(*, evaluated: EvaluatedDepartment) -> dict:
 
 def suggestion_by_receipt(*, receipt: str) -> Suggestion | None:
     receipt = receipt.strip().upper()
-    if not receipt:
-        return None
+    if not RECEIPT_SHAPE.fullmatch(receipt):
+        return None  # not a receipt number (and nothing such as a NUL reaches the query)
     return (
         Suggestion.objects.select_related("campaign", "department__department", "theme")
         .prefetch_related(

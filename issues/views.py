@@ -33,6 +33,7 @@ from campaigns.selectors import campaign_for_user, public_window
 from campaigns.selectors import public_campaign as get_public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
+from core.malformed import whole_number
 from core.messages import validation_error_flash
 from core.spreadsheets import exported_info
 
@@ -225,7 +226,7 @@ def deputy_suggest(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --------------------------------------------------------------------------------- staff
 def _ids(request: HttpRequest) -> list[int]:
-    return [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    return [i for i in map(whole_number, request.POST.getlist("ids")) if i is not None]
 
 
 @role_required(*STAFF)
@@ -299,8 +300,9 @@ def _bulk_action(request, campaign, departments) -> HttpResponse:
             messages.success(request, f"已将 {n} 条移出主题。")
         elif action in ("merge", "merge_new"):
             theme = None
-            if action == "merge" and request.POST.get("theme", "").isdigit():
-                theme = get_object_or_404(Theme, campaign=campaign, pk=request.POST["theme"])
+            theme_id = whole_number(request.POST.get("theme"))
+            if action == "merge" and theme_id is not None:
+                theme = get_object_or_404(Theme, campaign=campaign, pk=theme_id)
             losses = merge_losses(campaign=campaign, ids=ids, target=theme)
             move = False
             if losses:
@@ -331,7 +333,7 @@ def _bulk_action(request, campaign, departments) -> HttpResponse:
             if request.POST.get("then") == "theme":
                 return redirect("issues:theme", slug=campaign.slug, pk=theme.pk)
         elif action == "reject":
-            anchor = int(request.POST.get("anchor", "0") or 0)
+            anchor = whole_number(request.POST.get("anchor")) or 0
             n = services.merge_proposal_reject(
                 campaign=campaign, suggestion_id=anchor, other_ids=ids, actor=request.user
             )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
 from campaigns.selectors import campaigns_for_user
+from core.malformed import whole_number
 from issues.models import KeyIssue
 
 from . import status
@@ -347,8 +348,8 @@ def public_board(
     *, campaign: Campaign, today: dt.date, batch: str = "", department: str = "", state: str = ""
 ) -> list[IssueProgress]:
     qs = _issue_rows().filter(department__campaign=campaign)
-    if batch.isdigit():
-        qs = qs.filter(department__batch__number=int(batch))
+    if (number := whole_number(batch)) is not None:
+        qs = qs.filter(department__batch__number=number)
     if department:
         qs = qs.filter(department__department__slug=department)
     qs = qs.order_by("department__batch__number", "department__position", "position", "id")

@@ -18,6 +18,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.selectors import campaign_for_user, campaigns_for_user, public_campaign
 from core.confirm import Review, confirmed, review_response
+from core.malformed import slug_or_blank, whole_number
 from core.messages import validation_error_flash as _error
 from core.publiccache import public_page
 from core.spreadsheets import exported_info
@@ -50,6 +51,7 @@ STAFF = (Role.STAFF, Role.ADMIN)
 def board(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign(slug=slug)
     params = {k: request.GET.get(k, "") for k in ("batch", "department", "status")}
+    params["department"] = slug_or_blank(params["department"])
     rows = selectors.public_board(
         campaign=campaign,
         today=timezone.localdate(),
@@ -626,18 +628,12 @@ def staff_resolve(request: HttpRequest, slug: str, pk: int, rebound: int) -> Htt
 @role_required(*STAFF)
 def export_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
-    batch = request.GET.get("batch", "")
-    department = request.GET.get("department", "")
-    measures = ledger_measures(
-        campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
-    )
-    info = exported_info(
-        ledger_scope(
-            campaign=campaign, batch=int(batch) if batch.isdigit() else None, department=department
-        )
-    )
+    batch = whole_number(request.GET.get("batch"))
+    department = slug_or_blank(request.GET.get("department"))
+    measures = ledger_measures(campaign=campaign, batch=batch, department=department)
+    info = exported_info(ledger_scope(campaign=campaign, batch=batch, department=department))
     data = ledger_xlsx(measures, today=timezone.localdate(), info=info)
-    suffix = f"-batch{batch}" if batch.isdigit() else ""
+    suffix = f"-batch{batch}" if batch is not None else ""
     suffix += f"-{department}" if department else ""
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -425,6 +425,21 @@ class PhoneCode(models.Model):
         return f"{self.phone_hash[:8]}…"
 
 
+class SmsLimitLock(models.Model):
+    """One row per phone hash ("phone:…") and per client address ("ip:…") that asked for a
+    code. code_request() locks the rows it counts for (SELECT … FOR UPDATE, in key order), so
+    concurrent requests for one number or from one address are counted one after another and
+    the limits hold exactly, across web processes, without a shared cache."""
+
+    key = models.CharField(max_length=100, unique=True, verbose_name="限流键")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "短信限流锁"
+
+    def __str__(self) -> str:
+        return self.key[:14]
+
+
 class PublicVoter(models.Model):
     """Participation: voter hash V took part in the campaign's vote, from this client.
     One per voter per campaign. Client data feed the anomaly signals."""

@@ -5,7 +5,13 @@ Stored identity: HMAC-SHA256 of the number keyed with VOTER_HASH_SECRET, never t
 Codes: 6 digits, stored as an HMAC, valid SMS_CODE_MINUTES, at most SMS_CODE_MAX_ATTEMPTS
 wrong tries. Rate limits are counted in the database (the PhoneCode rows), so they hold
 across web processes without a shared cache: per number one code a minute and five an
-hour, per client address SMS_CODES_PER_CLIENT_HOUR codes an hour."""
+hour, per client address SMS_CODES_PER_CLIENT_HOUR codes an hour.
+
+Counted atomically: a request locks the SmsLimitLock rows of its number and its address
+before it counts and writes, so N concurrent requests for one number send exactly one code
+and a burst from one address stops exactly at the limit. A guess reserves an attempt
+(a conditional UPDATE) before the code is compared, so concurrent wrong guesses never
+exceed SMS_CODE_MAX_ATTEMPTS; a right code gives its reservation back."""
 
 import hashlib
 import hmac
@@ -26,7 +32,14 @@ from campaigns.models import Batch, EvaluatedDepartment
 from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..formulas import Rating
-from ..models import PhoneCode, PublicBallot, PublicRating, PublicVote, PublicVoter
+from ..models import (
+    PhoneCode,
+    PublicBallot,
+    PublicRating,
+    PublicVote,
+    PublicVoter,
+    SmsLimitLock,
+)
 from ..sms import get_backend
 from .corrections import correction_reason_check, correction_start
 from .history import event_record
@@ -98,43 +111,60 @@ def vote_set_open(*, batch: Batch, is_open: bool, actor, reason: str = "") -> Pu
     return vote
 
 
+def _limits_lock(*keys: str) -> None:
+    """Lock the limit rows of `keys` until the caller's transaction ends. The rows are created
+    first, each in its own short transaction (a concurrent creator of the same key makes
+    get_or_create read the winner's row), then locked in key order so two requests never
+    wait on each other crosswise."""
+    for key in keys:
+        SmsLimitLock.objects.get_or_create(key=key)
+    list(SmsLimitLock.objects.select_for_update().filter(key__in=keys).order_by("key"))
+
+
 def code_request(*, vote: PublicVote, phone: str, client_ip: str) -> None:
-    """Send a verification code, within the rate limits."""
+    """Send a verification code, within the rate limits (counted under the limit locks)."""
     if not vote.is_open:
         raise ValidationError("网上社会投票未开放")
     phone = phone_normalize(phone)
     phone_hash = voter_hash(phone)
-    now = timezone.now()
     if PublicVoter.objects.filter(campaign_id=vote.campaign_id, voter_hash=phone_hash).exists():
         raise ValidationError("该手机号已经投过票，每个手机号在本次评议中只能投票一次")
-    recent = PhoneCode.objects.filter(
-        phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1)
-    )
-    if recent.filter(created_at__gte=now - timedelta(seconds=60)).exists():
-        raise ValidationError("验证码发送过于频繁，请 1 分钟后再试")
-    if recent.count() >= settings.SMS_CODES_PER_PHONE_HOUR:
-        raise ValidationError("该手机号获取验证码次数过多，请 1 小时后再试")
-    per_client = PhoneCode.objects.filter(
-        client_ip=client_ip, created_at__gte=now - timedelta(hours=1)
-    ).count()
-    if per_client >= settings.SMS_CODES_PER_CLIENT_HOUR:
-        raise ValidationError("当前网络获取验证码次数过多，请稍后再试")
-    code = f"{secrets.randbelow(10**6):06d}"
-    minutes = settings.SMS_CODE_MINUTES
-    PhoneCode.objects.create(
-        vote=vote,
-        phone_hash=phone_hash,
-        code_hash=_code_hash(phone_hash, code),
-        client_ip=client_ip,
-        created_at=now,
-        expires_at=now + timedelta(minutes=minutes),
-    )
+    keys = (f"phone:{phone_hash}", f"ip:{client_ip}")
+    with transaction.atomic():
+        _limits_lock(*keys)
+        now = timezone.now()  # after the wait: the other request's row is already in
+        recent = PhoneCode.objects.filter(
+            phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1)
+        )
+        if recent.filter(created_at__gte=now - timedelta(seconds=60)).exists():
+            raise ValidationError("验证码发送过于频繁，请 1 分钟后再试")
+        if recent.count() >= settings.SMS_CODES_PER_PHONE_HOUR:
+            raise ValidationError("该手机号获取验证码次数过多，请 1 小时后再试")
+        per_client = PhoneCode.objects.filter(
+            client_ip=client_ip, created_at__gte=now - timedelta(hours=1)
+        ).count()
+        if per_client >= settings.SMS_CODES_PER_CLIENT_HOUR:
+            raise ValidationError("当前网络获取验证码次数过多，请稍后再试")
+        code = f"{secrets.randbelow(10**6):06d}"
+        minutes = settings.SMS_CODE_MINUTES
+        PhoneCode.objects.create(
+            vote=vote,
+            phone_hash=phone_hash,
+            code_hash=_code_hash(phone_hash, code),
+            client_ip=client_ip,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    # Sent once the code row is committed (the locks are released by then).
     get_backend().send_code(phone=phone, code=code, minutes=minutes)
 
 
 def _check_code(*, phone_hash: str, code: str) -> PhoneCode:
-    """The matching live code, locked; a wrong code counts an attempt (kept even though the
-    caller's transaction then rolls back: it is written in its own transaction first)."""
+    """The matching live code. Every check first reserves one attempt with a conditional
+    UPDATE (attempts < limit), so however many guesses arrive at once, at most
+    SMS_CODE_MAX_ATTEMPTS are ever compared; a wrong code keeps its reservation, a right one
+    gives it back. The reservation is committed at once, outside the caller's transaction
+    (this runs in autocommit), so it is kept even when the ballot then fails."""
     now = timezone.now()
     live = (
         PhoneCode.objects.filter(phone_hash=phone_hash, used_at=None, expires_at__gt=now)
@@ -143,11 +173,14 @@ def _check_code(*, phone_hash: str, code: str) -> PhoneCode:
     )
     if live is None:
         raise ValidationError("验证码已失效，请重新获取")
-    if live.attempts >= settings.SMS_CODE_MAX_ATTEMPTS:
+    reserved = PhoneCode.objects.filter(
+        pk=live.pk, attempts__lt=settings.SMS_CODE_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not reserved:
         raise ValidationError("验证码错误次数过多，请重新获取")
     if not hmac.compare_digest(live.code_hash, _code_hash(phone_hash, (code or "").strip())):
-        PhoneCode.objects.filter(pk=live.pk).update(attempts=F("attempts") + 1)
         raise ValidationError("验证码不正确")
+    PhoneCode.objects.filter(pk=live.pk).update(attempts=F("attempts") - 1)
     return live
 
 
