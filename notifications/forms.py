@@ -1,0 +1,26 @@
+from django import forms
+
+from departments.models import Department
+
+from .models import Robot
+
+
+class RobotForm(forms.ModelForm):
+    class Meta:
+        model = Robot
+        fields = ["platform", "name", "department", "url", "secret", "is_active"]
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.order_by("name")
+        self.fields["department"].empty_label = "（常委会：评议办、委员和调研组）"
+
+
+class QuietHoursForm(forms.Form):
+    start = forms.TimeField(
+        label="免打扰开始", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label="免打扰结束", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
