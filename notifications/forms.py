@@ -6,6 +6,14 @@ from .models import Robot
 
 
 class RobotForm(forms.ModelForm):
+    url = forms.URLField(
+        label="Webhook 地址",
+        max_length=400,
+        assume_scheme="https",
+        help_text="企业微信：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…；"
+        "钉钉：https://oapi.dingtalk.com/robot/send?access_token=…",
+    )
+
     class Meta:
         model = Robot
         fields = ["platform", "name", "department", "url", "secret", "is_active"]

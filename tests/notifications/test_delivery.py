@@ -91,13 +91,17 @@ def test_every_event_reaches_its_people_through_every_channel(
     robots, robot_server, liaison, django_capture_on_commit_callbacks, settings
 ):
     settings.NOTIFY_ROBOT_PER_MINUTE = 1000
-    member, staff = MemberFactory(phone="13900002222", email="m@example.org"), StaffFactory(
-        phone="13700003333", email="s@example.org"
+    member, staff = (
+        MemberFactory(phone="13900002222", email="m@example.org"),
+        StaffFactory(phone="13700003333", email="s@example.org"),
     )
     people = {"liaison": liaison, "member": member, "staff": staff}
     # The member's and staff's committee robots, for the events they receive.
     for user in (member, staff):
-        for platform, path in (("wecom", "/cgi-bin/webhook/send?key=k"), ("dingtalk", "/robot/send?access_token=t")):
+        for platform, path in (
+            ("wecom", "/cgi-bin/webhook/send?key=k"),
+            ("dingtalk", "/robot/send?access_token=t"),
+        ):
             Robot.objects.get_or_create(
                 platform=platform,
                 organizer=user.organizer,
@@ -125,7 +129,11 @@ def test_every_event_reaches_its_people_through_every_channel(
                 )
                 assert ids, (event.code, channel)
                 delivery = Delivery.objects.get(pk=ids[0])
-                assert delivery.state == Delivery.State.SENT, (event.code, channel, delivery.response)
+                assert delivery.state == Delivery.State.SENT, (
+                    event.code,
+                    channel,
+                    delivery.response,
+                )
                 after = (len(robot_server.posts), len(mail.outbox), len(sms.outbox))
                 grew = {
                     Channel.WECOM: after[0] - before[0],
@@ -234,7 +242,9 @@ def test_a_webhook_that_fails_once_is_sent_on_the_retry(
 
     delivery = Delivery.objects.get(channel=Channel.WECOM)
     assert (delivery.state, delivery.attempts) == (Delivery.State.SENT, 2)
-    assert [a["ok"] for a in delivery.log] == [False, True] and "HTTP 502" in delivery.log[0]["response"]
+    assert [a["ok"] for a in delivery.log] == [False, True] and "HTTP 502" in delivery.log[0][
+        "response"
+    ]
     assert not mail.outbox  # no fallback: the robot got it
 
 
@@ -243,8 +253,20 @@ def test_the_same_event_twice_and_a_duplicated_task_send_one_message(
 ):
     choose(liaison, "rectification.plan_published", [Channel.WECOM])
     context = {"department": "市教育局", "issue": "课后服务", "version": 1}
-    first = emit(django_capture_on_commit_callbacks, event="rectification.plan_published", key=9, users=[liaison], **context)
-    again = emit(django_capture_on_commit_callbacks, event="rectification.plan_published", key=9, users=[liaison], **context)
+    first = emit(
+        django_capture_on_commit_callbacks,
+        event="rectification.plan_published",
+        key=9,
+        users=[liaison],
+        **context,
+    )
+    again = emit(
+        django_capture_on_commit_callbacks,
+        event="rectification.plan_published",
+        key=9,
+        users=[liaison],
+        **context,
+    )
 
     assert first and again == []
     assert deliver_task.delay(first[0]).get() == "skipped"  # the broker delivered it twice
@@ -322,7 +344,9 @@ def test_quiet_hours_hold_sms_until_they_end(
     with time_machine.travel(held.not_before + dt.timedelta(minutes=1), tick=False):
         services.sweep()
 
-    assert [m["text"] for m in sms.outbox] == ["【人大评议】市教育局：整改措施“建立经费保障机制”已逾期 2 天。"]
+    assert [m["text"] for m in sms.outbox] == [
+        "【人大评议】市教育局：整改措施“建立经费保障机制”已逾期 2 天。"
+    ]
 
 
 def test_digest_gathers_held_messages_once_a_day(
@@ -355,9 +379,7 @@ def test_digest_gathers_held_messages_once_a_day(
     assert Delivery.objects.filter(state=Delivery.State.DIGESTED).count() == 2
 
 
-def test_staff_digest_counts_the_workspace_inbox(
-    robot_server, django_capture_on_commit_callbacks
-):
+def test_staff_digest_counts_the_workspace_inbox(robot_server, django_capture_on_commit_callbacks):
     from tests.issues.factories import SuggestionFactory
 
     suggestion = SuggestionFactory()
