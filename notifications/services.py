@@ -283,7 +283,10 @@ def _finish(
 ) -> None:
     delivery.attempts += 1
     delivery.response = response
-    delivery.log = [*delivery.log, {"at": now.isoformat(), "ok": ok, "response": response}]
+    delivery.log = [
+        *delivery.log,
+        {"at": timezone.localtime(now).isoformat(), "ok": ok, "response": response},
+    ]
     delivery.state = Delivery.State.SENT if ok else state
     if ok:
         delivery.sent_at = timezone.now()
