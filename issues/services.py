@@ -29,6 +29,7 @@ from .models import (
     Tag,
     Theme,
 )
+from .notify import merged_to_deputies
 
 # No 0/O, 1/I/L: citizens read receipts aloud over the phone.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -323,6 +324,7 @@ def suggestions_merge(
         theme=theme,
         status=Suggestion.Status.MERGED,
     )
+    merged_to_deputies(suggestions=suggestions, theme=theme)
     publiccache.bump(campaign.slug)
     return theme
 

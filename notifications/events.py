@@ -84,6 +84,18 @@ def digest_providers() -> list[DigestProvider]:
     return list(_DIGEST)
 
 
+# (workspace, inbox item key) -> event code: what the daily inbox run announces.
+_INBOX_EVENTS: dict[tuple[str, str], str] = {}
+
+
+def inbox_event(workspace: str, item_key: str, event: str) -> None:
+    _INBOX_EVENTS[(workspace, item_key)] = event
+
+
+def inbox_events() -> dict[tuple[str, str], str]:
+    return dict(_INBOX_EVENTS)
+
+
 def fake_request(user) -> HttpRequest:
     """A request for an inbox provider that is asked outside a page (the daily digest)."""
     request = HttpRequest()

@@ -400,6 +400,37 @@ def digests_send(*, today: dt.date | None = None) -> int:
     return written
 
 
+def inbox_reminders_send(*, today: dt.date | None = None) -> int:
+    """Announce the inbox items registered with `events.inbox_event` (researchers: key
+    issues to propose, research scores to enter) to the people whose inbox shows them, once
+    per item, count and ISO week. Returns how many deliveries were written."""
+    from accounts.models import User
+    from accounts.workspaces import inbox_groups
+
+    today = today or timezone.localdate()
+    year, week, _ = today.isocalendar()
+    mapping = events.inbox_events()
+    workspaces = {workspace for workspace, _key in mapping}
+    written = 0
+    for user in User.objects.filter(role__in=workspaces, is_active=True).order_by("pk"):
+        for group in inbox_groups(user.role, events.fake_request(user)):
+            for item in group.items:
+                code = mapping.get((user.role, item.key))
+                if code is None or item.count <= 0:
+                    continue
+                written += len(
+                    notify(
+                        event=code,
+                        key=f"{group.title}:{item.key}:{item.count}:{year}-W{week}",
+                        users=[user],
+                        context={"group": group.title, "label": item.label, "count": item.count},
+                        url=item.url,
+                        organizer_id=user.organizer_id,
+                    )
+                )
+    return written
+
+
 # ----------------------------------------------------------- in-app messages, settings
 def message_mark_read(*, message: Message, actor) -> Message:
     if message.recipient_id != actor.pk:

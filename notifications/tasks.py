@@ -24,6 +24,12 @@ def send_digests() -> int:
     return services.digests_send()
 
 
+@shared_task(name="notifications.inbox_reminders", acks_late=True)
+def inbox_reminders() -> int:
+    """Daily: researchers hear of key issues to propose and research scores to enter."""
+    return services.inbox_reminders_send()
+
+
 @shared_task(name="notifications.sweep", acks_late=True)
 def sweep() -> int:
     """Every 5 minutes: deliveries deferred by quiet hours or a rate limit, or orphaned."""

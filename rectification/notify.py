@@ -101,6 +101,18 @@ for event in (
         channels=WORK,
         group=GROUP,
     ),
+    events.EventType(
+        code="rectification.deputy_progress",
+        label="我的意见建议所涉问题有新进展",
+        roles=(Role.DEPUTY,),
+        title="【整改进展】{department}",
+        body=(
+            "您提出的意见建议所涉及的重点整改问题“{issue}”（{department}）"
+            "发布了新的整改进展，完成进度 {percent}%。"
+        ),
+        channels=(Channel.INAPP, Channel.EMAIL),
+        group="意见建议",
+    ),
 ):
     events.register(event)
 
@@ -128,5 +140,28 @@ def to_liaisons(*, event: str, key: str | int, key_issue, **context) -> None:
         users=_liaisons(base["department_id"]),
         context={**base, **context},
         url=reverse("rectification:liaison-issue", args=[key_issue.pk]),
+        organizer_id=base["organizer_id"],
+    )
+
+
+def to_deputies_behind(*, update) -> None:
+    """Deputies whose own suggestions are merged into a theme behind the key issue hear
+    that its progress was published (the public page is where they read it)."""
+    from issues.models import Suggestion
+
+    key_issue = update.plan.key_issue
+    authors = Suggestion.objects.filter(
+        theme__key_issues=key_issue, submitted_by__isnull=False
+    ).values("submitted_by")
+    deputies = list(User.objects.filter(pk__in=authors, role=Role.DEPUTY, is_active=True))
+    if not deputies:
+        return
+    base = _issue_context(key_issue)
+    notify(
+        event="rectification.deputy_progress",
+        key=update.pk,
+        users=deputies,
+        context={**base, "percent": update.percent},
+        url=reverse("rectification:issue", args=[key_issue.department.campaign.slug, key_issue.pk]),
         organizer_id=base["organizer_id"],
     )

@@ -155,6 +155,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=8, minute=30),
     },
+    "notifications-inbox-reminders": {
+        "task": "notifications.inbox_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
     "notifications-sweep": {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*/5"),

@@ -8,6 +8,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from django.core.cache import cache
+
+from core import sms
+
 
 class RobotServer:
     def __init__(self) -> None:
@@ -59,3 +64,20 @@ class RobotServer:
             md = post["json"].get("markdown", {})
             out.append(md.get("content") or md.get("text") or "")
         return out
+
+
+@pytest.fixture(scope="session")
+def _robot_server():
+    server = RobotServer()
+    yield server
+    server.httpd.shutdown()
+
+
+@pytest.fixture
+def robot_server(_robot_server, settings):
+    settings.NOTIFY_ROBOT_HOSTS = ["127.0.0.1"]
+    settings.SMS_BACKEND = "core.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    cache.clear()  # the robots' per-minute counters
+    _robot_server.reset()
+    return _robot_server
