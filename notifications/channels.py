@@ -131,7 +131,7 @@ class RobotChannel(BaseChannel):
         data = json.dumps(self.payload(delivery), ensure_ascii=False).encode()
         url = self.endpoint(delivery)
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-            raise DeliveryError("Webhook 地址不是 http(s) 地址")
+            raise DeliveryError("推送地址（URL）不是 http(s) 地址")
         request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
             url,
             data=data,

@@ -7,7 +7,7 @@ from .models import Robot
 
 class RobotForm(forms.ModelForm):
     url = forms.URLField(
-        label="Webhook 地址",
+        label="推送地址（URL）",
         max_length=400,
         assume_scheme="https",
         help_text="企业微信：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…；"

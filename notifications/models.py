@@ -42,7 +42,7 @@ class Robot(models.Model):
     name = models.CharField("群名称", max_length=60)
     # 企业微信: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…  (the key is the secret)
     # 钉钉: https://oapi.dingtalk.com/robot/send?access_token=…
-    url = models.URLField("Webhook 地址", max_length=400)
+    url = models.URLField("推送地址（URL）", max_length=400)
     secret = models.CharField(
         "加签密钥", max_length=200, blank=True, help_text="钉钉机器人“加签”的密钥（SEC 开头）。"
     )

@@ -479,7 +479,7 @@ def robot_check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or parts.hostname not in settings.NOTIFY_ROBOT_HOSTS:
         raise ValidationError(
-            "Webhook 地址须为企业微信或钉钉机器人的地址（"
+            "推送地址（URL）须为企业微信或钉钉机器人的地址（"
             + "、".join(settings.NOTIFY_ROBOT_HOSTS)
             + "）。"
         )

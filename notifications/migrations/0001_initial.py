@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('platform', models.CharField(choices=[('wecom', '企业微信群机器人'), ('dingtalk', '钉钉群机器人')], max_length=10, verbose_name='平台')),
                 ('name', models.CharField(max_length=60, verbose_name='群名称')),
-                ('url', models.URLField(max_length=400, verbose_name='Webhook 地址')),
+                ('url', models.URLField(max_length=400, verbose_name='推送地址（URL）')),
                 ('secret', models.CharField(blank=True, help_text='钉钉机器人“加签”的密钥（SEC 开头）。', max_length=200, verbose_name='加签密钥')),
                 ('is_active', models.BooleanField(default=True, verbose_name='启用')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),

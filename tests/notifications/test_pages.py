@@ -100,7 +100,7 @@ def test_staff_configure_their_committee_robots_and_bad_addresses_are_refused():
         },
         follow=True,
     )
-    assert "Webhook 地址须为企业微信或钉钉机器人的地址" in bad.content.decode()
+    assert "推送地址（URL）须为企业微信或钉钉机器人的地址" in bad.content.decode()
     assert not Robot.objects.exists()
 
     client.post(
