@@ -169,3 +169,26 @@ def test_delivery_log_shows_the_committees_deliveries_with_the_platforms_answer(
 
     assert "sign not match" in page and "失败" in page
     assert "别的常委会的消息" not in page
+
+
+def test_delivery_log_and_messages_pages_do_not_query_per_row(django_assert_max_num_queries):
+    staff = StaffFactory()
+    for i in range(30):
+        user = LiaisonFactory()
+        Delivery.objects.create(
+            event="rectification.update_returned",
+            event_key=f"e:{i}",
+            recipient_key=f"user:{user.pk}",
+            channel=Channel.EMAIL,
+            user=user,
+            organizer=staff.organizer,
+            title="【整改进展被退回】市教育局",
+            body="…",
+        )
+        Message.objects.create(recipient=staff, event="x", title=f"消息{i}", body="内容")
+    client = client_for(staff)
+
+    with django_assert_max_num_queries(12):
+        assert client.get("/staff/notifications/log/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/workspace/notifications/").status_code == 200
