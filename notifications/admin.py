@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
 
-from .models import Delivery, Message, Preference, QuietHours, Robot
+from .models import ContactOptIn, Delivery, Message, Preference, QuietHours, Robot
 
 
 @admin.register(Robot)
@@ -37,3 +37,11 @@ class PreferenceAdmin(ReadOnlyAdmin):
 @admin.register(QuietHours)
 class QuietHoursAdmin(ReadOnlyAdmin):
     list_display = ["user", "start", "end"]
+
+
+@admin.register(ContactOptIn)
+class ContactOptInAdmin(ReadOnlyAdmin):
+    """Admins only (no organizer scope); the citizen's phone number or email is not shown."""
+
+    list_display = ["kind", "object_id", "channel", "created_at"]
+    exclude = ["address"]

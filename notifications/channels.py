@@ -79,6 +79,8 @@ class SmsChannel(BaseChannel):
 
     def send(self, delivery: Delivery) -> str:
         phone = delivery.user.phone if delivery.user else ""
+        if delivery.contact is not None:
+            phone = delivery.contact.address
         if not phone:
             raise DeliveryError("没有手机号码")
         text = f"【人大评议】{delivery.body}"
@@ -98,6 +100,8 @@ class EmailChannel(BaseChannel):
 
     def send(self, delivery: Delivery) -> str:
         email = delivery.user.email if delivery.user else ""
+        if delivery.contact is not None:
+            email = delivery.contact.address
         if not email:
             raise DeliveryError("没有电子邮箱")
         body = delivery.body + (f"\n\n{link(delivery.url)}" if delivery.url else "")

@@ -135,6 +135,29 @@ class Message(models.Model):
         return self.title
 
 
+class ContactOptIn(models.Model):
+    """A member of the public asked, when submitting, to hear about one object (their
+    suggestion) at the contact they gave: the only way a citizen's phone number or email is
+    ever written to. `kind` + `object_id` name the object (notifications imports no app)."""
+
+    kind = models.CharField("对象类型", max_length=30)
+    object_id = models.PositiveBigIntegerField("对象编号")
+    channel = models.CharField(
+        "渠道", max_length=10, choices=[(Channel.SMS, "短信"), (Channel.EMAIL, "电子邮件")]
+    )
+    address = models.CharField("手机号码或邮箱", max_length=100)
+    created_at = models.DateTimeField("同意时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "群众接收通知的同意"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="opt_in_once_per_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
 class Delivery(models.Model):
     """One message to one recipient (a person, or a group robot) on one channel."""
 
@@ -149,7 +172,8 @@ class Delivery(models.Model):
 
     event = models.CharField("事件", max_length=60)
     event_key = models.CharField("事件标识", max_length=200)
-    # "user:<id>" or "robot:<id>": the unique key does not depend on nullable columns.
+    # "user:<id>", "robot:<id>" or "contact:<id>": the unique key does not depend on
+    # nullable columns.
     recipient_key = models.CharField("接收方标识", max_length=40)
     channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
@@ -167,6 +191,14 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
         verbose_name="群机器人",
+    )
+    contact = models.ForeignKey(
+        ContactOptIn,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name="群众联系方式",
     )
     # Whose log it is: staff read the deliveries of their own committee.
     organizer = models.ForeignKey(

@@ -13,6 +13,7 @@ UPDATE, and only the task that claimed it sends."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -28,7 +30,16 @@ from core.audit import audit_actor
 
 from . import events
 from .channels import DeliveryError, get_channel
-from .models import ROBOT_CHANNELS, Channel, Delivery, Message, Preference, QuietHours, Robot
+from .models import (
+    ROBOT_CHANNELS,
+    Channel,
+    ContactOptIn,
+    Delivery,
+    Message,
+    Preference,
+    QuietHours,
+    Robot,
+)
 
 DIGEST_EVENT = "notifications.digest"
 STALE_CLAIM = dt.timedelta(minutes=10)
@@ -47,19 +58,23 @@ def preference_for(user, event: events.EventType) -> tuple[list[str], bool]:
 def quiet_until(user, now: dt.datetime) -> dt.datetime | None:
     """End of the person's quiet hours if `now` falls inside them (Asia/Shanghai)."""
     quiet = QuietHours.objects.filter(user=user).first()
-    if quiet is None or quiet.start is None or quiet.end is None or quiet.start == quiet.end:
+    if quiet is None or quiet.start is None or quiet.end is None:
+        return None
+    return window_end(quiet.start, quiet.end, now)
+
+
+def window_end(start: dt.time, end: dt.time, now: dt.datetime) -> dt.datetime | None:
+    """The end of the daily window start–end (local time, may wrap midnight) if `now` is
+    inside it, else None."""
+    if start == end:
         return None
     local = timezone.localtime(now)
     t = local.time()
-    inside = (
-        quiet.start <= t < quiet.end
-        if quiet.start < quiet.end
-        else (t >= quiet.start or t < quiet.end)
-    )
+    inside = start <= t < end if start < end else (t >= start or t < end)
     if not inside:
         return None
-    end = local.replace(hour=quiet.end.hour, minute=quiet.end.minute, second=0, microsecond=0)
-    return end if end > local else end + dt.timedelta(days=1)
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return until if until > local else until + dt.timedelta(days=1)
 
 
 def robot_for(user, platform: str) -> Robot | None:
@@ -219,6 +234,71 @@ def enqueue(ids: Iterable[int]) -> None:
         # else: eager mode has no eta; notifications.sweep sends it when it is due
 
 
+# ----------------------------------------------------------------- the public, opted in
+PHONE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def contact_channel(contact: str) -> str | None:
+    """SMS for a mainland mobile number, email for an address, None for anything else."""
+    compact = re.sub(r"[\s-]", "", contact)
+    if PHONE.match(compact):
+        return Channel.SMS
+    try:
+        validate_email(contact.strip())
+    except ValidationError:
+        return None
+    return Channel.EMAIL
+
+
+def contact_opt_in(*, kind: str, object_id: int, contact: str) -> ContactOptIn:
+    """Record that the person who submitted `kind` #object_id asked to hear about it at
+    `contact` (the only use of a citizen's contact by notifications)."""
+    channel = contact_channel(contact)
+    if channel is None:
+        raise ValidationError("接收办理进展须填写手机号码或电子邮箱。")
+    address = re.sub(r"[\s-]", "", contact) if channel == Channel.SMS else contact.strip()
+    optin, _ = ContactOptIn.objects.get_or_create(
+        kind=kind, object_id=object_id, defaults={"channel": channel, "address": address}
+    )
+    return optin
+
+
+def notify_contact(
+    *,
+    event: str,
+    key: str | int,
+    contact: ContactOptIn,
+    context: dict[str, Any],
+    url: str = "",
+    organizer_id: int | None = None,
+) -> list[int]:
+    """Emit `event` to a member of the public who opted in. No fallback to another channel
+    (they gave one address) and no SMS at night (NOTIFY_PUBLIC_QUIET_HOURS)."""
+    etype = events.get(event)
+    title, body, _robot = etype.render(context)
+    now = timezone.now()
+    start, end = (dt.time.fromisoformat(t) for t in settings.NOTIFY_PUBLIC_QUIET_HOURS)
+    row = Delivery(
+        event=etype.code,
+        event_key=f"{event}:{key}"[:200],
+        recipient_key=f"contact:{contact.pk}",
+        channel=contact.channel,
+        contact=contact,
+        title=title[:200],
+        body=body,
+        url=url,
+        organizer_id=organizer_id,
+        not_before=window_end(start, end, now) if contact.channel == Channel.SMS else None,
+    )
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return []
+    _enqueue_on_commit([row.pk])
+    return [row.pk]
+
+
 # --------------------------------------------------------------------------- delivery
 @dataclass
 class Outcome:
@@ -253,7 +333,7 @@ def delivery_attempt(*, delivery_id: int) -> Outcome:
     )
     if not claimed:
         return Outcome("skipped")
-    delivery = Delivery.objects.select_related("user", "robot").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("user", "robot", "contact").get(pk=delivery_id)
     if delivery.channel in ROBOT_CHANNELS and _rate_limited(delivery, now):
         delivery.state = Delivery.State.PENDING
         delivery.not_before = (now + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)

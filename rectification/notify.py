@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from notifications import events
-from notifications.models import Channel
-from notifications.services import notify
+from notifications.channels import link
+from notifications.models import Channel, ContactOptIn
+from notifications.services import notify, notify_contact
 
 LIAISON = (Role.LIAISON,)
 STAFF_AND_LIAISON = (Role.LIAISON, Role.STAFF)
@@ -102,6 +103,17 @@ for event in (
         group=GROUP,
     ),
     events.EventType(
+        code="rectification.public_progress",
+        label="意见建议所涉问题有新进展（群众）",
+        roles=(),  # the public: only by their own opt-in on the suggestion form
+        title="【整改进展】{department}",
+        body=(
+            "您提交的意见建议（回执编号 {receipt}）涉及的重点整改问题“{issue}”"
+            "发布了新的整改进展，完成进度 {percent}%。详见：{link}"
+        ),
+        group="意见建议",
+    ),
+    events.EventType(
         code="rectification.deputy_progress",
         label="我的意见建议所涉问题有新进展",
         roles=(Role.DEPUTY,),
@@ -144,24 +156,39 @@ def to_liaisons(*, event: str, key: str | int, key_issue, **context) -> None:
     )
 
 
-def to_deputies_behind(*, update) -> None:
-    """Deputies whose own suggestions are merged into a theme behind the key issue hear
-    that its progress was published (the public page is where they read it)."""
+def to_people_behind(*, update) -> None:
+    """Deputies whose own suggestions are merged into a theme behind the key issue, and
+    members of the public who opted in on such a suggestion, hear that its progress was
+    published (the public page is where they read it)."""
     from issues.models import Suggestion
+    from issues.notify import OPT_IN_KIND
 
     key_issue = update.plan.key_issue
-    authors = Suggestion.objects.filter(
-        theme__key_issues=key_issue, submitted_by__isnull=False
-    ).values("submitted_by")
-    deputies = list(User.objects.filter(pk__in=authors, role=Role.DEPUTY, is_active=True))
-    if not deputies:
-        return
+    behind = Suggestion.objects.filter(theme__key_issues=key_issue)
     base = _issue_context(key_issue)
-    notify(
-        event="rectification.deputy_progress",
-        key=update.pk,
-        users=deputies,
-        context={**base, "percent": update.percent},
-        url=reverse("rectification:issue", args=[key_issue.department.campaign.slug, key_issue.pk]),
-        organizer_id=base["organizer_id"],
-    )
+    url = reverse("rectification:issue", args=[key_issue.department.campaign.slug, key_issue.pk])
+    authors = behind.filter(submitted_by__isnull=False).values("submitted_by")
+    deputies = list(User.objects.filter(pk__in=authors, role=Role.DEPUTY, is_active=True))
+    if deputies:
+        notify(
+            event="rectification.deputy_progress",
+            key=update.pk,
+            users=deputies,
+            context={**base, "percent": update.percent},
+            url=url,
+            organizer_id=base["organizer_id"],
+        )
+    receipts = dict(behind.values_list("pk", "receipt"))
+    for optin in ContactOptIn.objects.filter(kind=OPT_IN_KIND, object_id__in=receipts):
+        notify_contact(
+            event="rectification.public_progress",
+            key=update.pk,
+            contact=optin,
+            context={
+                **base,
+                "percent": update.percent,
+                "receipt": receipts[optin.object_id],
+                "link": link(url),
+            },
+            organizer_id=base["organizer_id"],
+        )

@@ -28,7 +28,7 @@ from .models import (
     Rebound,
     Verdict,
 )
-from .notify import to_deputies_behind, to_liaisons
+from .notify import to_liaisons, to_people_behind
 
 MEASURE_FIELDS = (
     "title",
@@ -403,7 +403,7 @@ def update_publish(*, update: ProgressUpdate, actor, at=None) -> ProgressUpdate:
         key_issue=update.plan.key_issue,
         percent=update.percent,
     )
-    to_deputies_behind(update=update)
+    to_people_behind(update=update)
     return update
 
 

@@ -372,3 +372,5 @@ NOTIFY_ROBOT_HOSTS = env.list(
 )
 NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=5.0)
 NOTIFY_DUE_DAYS = env.int("NOTIFY_DUE_DAYS", default=3)
+# Members of the public who opted in get no SMS between these times (Asia/Shanghai).
+NOTIFY_PUBLIC_QUIET_HOURS = ("21:00", "08:00")

@@ -4,9 +4,12 @@ and researchers get the message, through the department's robot where they chose
 import datetime as dt
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.stages import Stage
+from core import sms
 from issues import services as issue_services
 from notifications import services
 from notifications.models import Channel, Delivery, Message, Preference, Robot
@@ -181,3 +184,67 @@ def test_researchers_hear_of_key_issues_to_propose_once_a_week(
     assert (first, again, next_week) == (1, 0, 1)
     message = Message.objects.filter(recipient=researcher).first()
     assert message.title == "【调研组】待提出重点整改问题" and campaign.title in message.body
+
+
+def test_the_public_hear_only_when_they_opted_in_and_never_at_night(
+    plan, robot_server, django_capture_on_commit_callbacks
+):
+    from issues.models import SourceType
+    from notifications.models import ContactOptIn
+
+    key_issue = plan.key_issue
+    campaign = key_issue.department.campaign
+    daytime = timezone.make_aware(dt.datetime(2026, 5, 6, 10, 0))
+    with time_machine.travel(daytime, tick=False):
+        asked = issue_services.suggestion_submit_public(
+            campaign=campaign,
+            department=key_issue.department,
+            source_type=SourceType.PUBLIC,
+            text="希望延长课后服务时间",
+            contact="138 0000 2222",
+            notify_me=True,
+        )
+        issue_services.suggestion_submit_public(  # left a contact, did not ask
+            campaign=campaign,
+            department=key_issue.department,
+            source_type=SourceType.PUBLIC,
+            text="学校门口交通拥堵",
+            contact="13900003333",
+        )
+        assert ContactOptIn.objects.get().address == "13800002222"
+        with django_capture_on_commit_callbacks(execute=True):
+            theme = issue_services.suggestions_merge(
+                campaign=campaign,
+                ids=list(campaign.suggestions.values_list("pk", flat=True)),
+                actor=plan.staff,
+                title="课后服务",
+            )
+    key_issue.themes.add(theme)
+    [merged] = sms.outbox
+    assert merged["phone"] == "13800002222" and asked.receipt in merged["text"]
+    assert "延长课后服务" not in merged["text"]  # their own words are not echoed back
+
+    night = timezone.make_aware(dt.datetime(2026, 5, 6, 22, 0))
+    update = rect.update_create(plan=plan, actor=plan.liaison, text="进展", percent=80)
+    with time_machine.travel(night, tick=False), django_capture_on_commit_callbacks(execute=True):
+        rect.update_publish(update=update, actor=plan.staff)
+    assert len(sms.outbox) == 1  # held until 08:00
+    with time_machine.travel(night + dt.timedelta(hours=10, minutes=5), tick=False):
+        services.sweep()
+
+    progress = sms.outbox[-1]
+    assert progress["phone"] == "13800002222" and "完成进度 80%" in progress["text"]
+    assert {m["phone"] for m in sms.outbox} == {"13800002222"}  # never the one who did not ask
+
+
+def test_the_form_refuses_progress_notices_without_a_phone_or_email():
+    from issues.forms import PublicSuggestionForm
+
+    staff, campaign, batch, evaluated = campaign_with_batch()
+    form = PublicSuggestionForm(
+        {"source_type": "public", "text": "路灯不亮" * 5, "contact": "王先生", "notify": "on"},
+        campaign=campaign,
+    )
+
+    assert not form.is_valid()
+    assert form.errors["contact"] == ["接收办理进展须填写手机号码或电子邮箱。"]
