@@ -10,6 +10,8 @@ class RobotForm(forms.ModelForm):
         label="推送地址（URL）",
         max_length=400,
         assume_scheme="https",
+        # A text box (the design system styles those), with the URL keyboard on phones.
+        widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "off"}),
         help_text="企业微信：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…；"
         "钉钉：https://oapi.dingtalk.com/robot/send?access_token=…",
     )
