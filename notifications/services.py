@@ -13,6 +13,7 @@ UPDATE, and only the task that claimed it sends."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ from .models import (
     QuietHours,
     Robot,
 )
+
+logger = logging.getLogger("pingyi.notifications")
 
 DIGEST_EVENT = "notifications.digest"
 STALE_CLAIM = dt.timedelta(minutes=10)
@@ -347,6 +350,10 @@ def delivery_attempt(*, delivery_id: int) -> Outcome:
         return Outcome("sent")
     except DeliveryError as exc:
         response = str(exc)[:1000]
+    except Exception as exc:  # a backend's own bug: logged and retried like a refusal,
+        # so the row never stays "sending" to be reclaimed and fail again every 10 minutes
+        logger.exception("notification delivery %s failed", delivery_id)
+        response = f"{type(exc).__name__}: {exc}"[:1000]
     if delivery.attempts + 1 < settings.NOTIFY_MAX_ATTEMPTS:
         _finish(delivery, now, ok=False, response=response, state=Delivery.State.RETRY)
         return Outcome(

@@ -414,3 +414,32 @@ def test_people_without_a_phone_or_robot_fall_through_to_what_reaches_them(
     [email] = mail.outbox
     assert email.to == ["only-mail@example.org"] and "退回理由：请补充数据" in email.body
     assert Message.objects.filter(recipient=liaison).count() == 1
+
+
+class BrokenSms(sms.BaseSmsBackend):
+    def send_text(self, *, phone: str, text: str) -> str:
+        raise RuntimeError("gateway down")
+
+
+def test_a_backend_that_crashes_is_logged_retried_and_falls_back(
+    robot_server, liaison, django_capture_on_commit_callbacks, settings
+):
+    settings.SMS_BACKEND = "tests.notifications.test_delivery.BrokenSms"
+    settings.NOTIFY_MAX_ATTEMPTS = 2
+    choose(liaison, "rectification.update_returned", [Channel.SMS, Channel.EMAIL])
+
+    emit(
+        django_capture_on_commit_callbacks,
+        event="rectification.update_returned",
+        key=11,
+        users=[liaison],
+        department="市教育局",
+        issue="课后服务",
+        reason="请补充",
+    )
+
+    failed = Delivery.objects.get(channel=Channel.SMS)
+    assert (failed.state, failed.attempts) == (Delivery.State.FAILED, 2)
+    assert failed.response == "RuntimeError: gateway down"
+    [email] = mail.outbox
+    assert email.to == ["liaison@example.org"]
