@@ -68,6 +68,9 @@ rectification_api     report    -         -     -     -      -          y       
 django_admin          open      -         -     y     -      -          -       -
 official_document     download  -         y     y     -      -          -       -
 user_account          manage    -         -     y     -      -          -       -
+notification          receive   -         y     y     y      y          y       y
+notification_robot    manage    -         y     y     -      -          -       -
+notification_log      view      -         y     y     -      -          -       -
 """
 
 
@@ -305,6 +308,16 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "rectification:liaison-measure-delete": only(POST=("rectification", "report")),
     "rectification:liaison-measure-withdraw": only(POST=("rectification", "report")),
     "api:measure-withdraw": only(POST=RECT_REPORT),
+    # notifications (issue 20): everyone's messages and preferences; staff configure the
+    # group robots of their committee and read its delivery log
+    "notifications:messages": only(GET=("notification", "receive")),
+    "notifications:message-read": only(POST=("notification", "receive")),
+    "notifications:messages-read-all": only(POST=("notification", "receive")),
+    "notifications:preferences": ("notification", "receive"),
+    "notifications:robots": ("notification_robot", "manage"),
+    "notifications:robot": ("notification_robot", "manage"),
+    "notifications:robot-delete": only(POST=("notification_robot", "manage")),
+    "notifications:log": only(GET=("notification_log", "view")),
 }
 
 # The Django admin: the matrix gates it as a whole (MatrixMiddleware), and Django's own

@@ -10,6 +10,7 @@ class CampaignsConfig(AppConfig):
 
         from . import (
             guards,  # noqa: F401  (registers the stage guards)
+            notify,  # noqa: F401 - registers the notification events
             permissions,  # noqa: F401 - registers the object rules
             workspace,  # noqa: F401 - registers the workspace panels
         )

@@ -15,6 +15,7 @@ class IssuesConfig(AppConfig):
         # key_issues_min and key_issues_max confirmed key issues.
         register_guard(Stage.RECTIFICATION)(key_issue_bound_errors)
         from . import (
+            notify,  # noqa: F401 - registers the notification events
             permissions,  # noqa: F401 - registers the object rules
             workspace,  # noqa: F401 - registers the inbox items
         )

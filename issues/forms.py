@@ -3,6 +3,7 @@ from django import forms
 from campaigns.models import Campaign, EvaluatedDepartment
 from core.uploads import MB, UnsafeUploadError, upload_check
 from departments.models import District
+from notifications.services import contact_channel
 
 from .models import OFFLINE_CHANNELS, Channel, KeyIssue, SourceType, Suggestion, Theme
 from .selectors import LEVEL_CHOICES, evaluated_departments
@@ -53,6 +54,11 @@ class PublicSuggestionForm(forms.Form):
         required=False,
         help_text="仅供工作人员核实情况时联系您，任何页面都不会公开。",
     )
+    notify = forms.BooleanField(
+        label="通过上面的手机号码或电子邮箱告诉我这条意见建议的办理进展",
+        required=False,
+        help_text="选填。只发送这条意见建议的归并和整改进展，不作他用。",
+    )
     # The honeypot: hidden from people by CSS (.hp), bots fill every field they see.
     website = forms.CharField(label="网站（请勿填写）", required=False)
 
@@ -62,6 +68,12 @@ class PublicSuggestionForm(forms.Form):
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1", "class": "hp-input"}
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("notify") and contact_channel(cleaned.get("contact") or "") is None:
+            self.add_error("contact", "接收办理进展须填写手机号码或电子邮箱。")
+        return cleaned
 
 
 class DeputySuggestionForm(forms.Form):

@@ -17,6 +17,7 @@ from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
 from core import publiccache
 from core.audit import audit_access, audited_update
+from notifications.services import contact_opt_in
 
 from .importing import DATE_FORMATS, ParsedRow, lookup
 from .models import (
@@ -29,6 +30,7 @@ from .models import (
     Tag,
     Theme,
 )
+from .notify import OPT_IN_KIND, merged_announce
 
 # No 0/O, 1/I/L: citizens read receipts aloud over the phone.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -69,14 +71,16 @@ def suggestion_submit_public(
     text: str,
     contact: str = "",
     submission_key: str | None = None,
+    notify_me: bool = False,
 ) -> Suggestion:
     """`submission_key` names the web submission (its solved challenge); it is stored in the
     idempotency column `import_key`, whose unique constraint makes a resent form store one
-    suggestion however the two requests interleave."""
+    suggestion however the two requests interleave. `notify_me`: the submitter asked to hear
+    about the suggestion's progress at `contact` (notifications.ContactOptIn)."""
     _check_department(campaign, department)
     if source_type not in (SourceType.PUBLIC, SourceType.ENTERPRISE, SourceType.OTHER):
         raise ValidationError("来源类型无效")
-    return _create(
+    suggestion = _create(
         campaign=campaign,
         department=department,
         channel=Channel.WEB,
@@ -86,6 +90,9 @@ def suggestion_submit_public(
         submitted_on=timezone.localdate(),
         import_key=submission_key,
     )
+    if notify_me:
+        contact_opt_in(kind=OPT_IN_KIND, object_id=suggestion.pk, contact=contact)
+    return suggestion
 
 
 @transaction.atomic
@@ -326,6 +333,7 @@ def suggestions_merge(
         theme=theme,
         status=Suggestion.Status.MERGED,
     )
+    merged_announce(suggestions=suggestions, theme=theme)
     publiccache.bump(campaign.slug)
     return theme
 

@@ -160,6 +160,7 @@ def public_suggest(request: HttpRequest, slug: str) -> HttpResponse:
                 text=form.cleaned_data["text"],
                 contact=form.cleaned_data["contact"],
                 submission_key=key,
+                notify_me=form.cleaned_data["notify"],
             )
             # Post/redirect/get: reloading the receipt page never re-sends the form.
             return redirect("issues:receipt-detail", receipt=suggestion.receipt)

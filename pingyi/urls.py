@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     # One scheme per audience: /<slug>/… public, /staff/… committee staff,
     # /workspace/<role>/… every other role, /api/v1/ (see docs/urls.md).
     path("", include("campaigns.urls_staff")),

@@ -3,13 +3,15 @@
 Each reminder is a Notice row; the unique constraint on (recipient, kind, object, condition
 key) means a condition is announced once, however many times the job runs. The condition key
 is the date that defines it (the deadline, or the day of the last update), so a new deadline
-or a new silence after an update is a new condition and is announced again."""
+or a new silence after an update is a new condition and is announced again.
+
+Each new reminder is also sent through notifications (the person's channels: the group
+robot, SMS, email), and liaisons hear when a re-rectification deadline comes near."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -18,8 +20,15 @@ from django.utils import timezone
 from accounts.models import Role, User
 from campaigns.models import EvaluatedDepartment
 from campaigns.stages import Stage
+from notifications.services import notify
 
 from .models import Measure, Notice, Plan
+
+EVENTS = {
+    Notice.Kind.DUE_SOON: "rectification.measure_due",
+    Notice.Kind.OVERDUE: "rectification.measure_overdue",
+    Notice.Kind.SILENT: "rectification.silent",
+}
 
 
 @dataclass
@@ -140,12 +149,39 @@ def reminders_send(*, today: dt.date | None = None) -> int:
             except IntegrityError:
                 continue  # announced before: the constraint is the memory of the job
             sent += 1
-            if user.email:
-                send_mail(
-                    f"【整改提醒】{Notice.Kind(cond.kind).label}",
-                    f"{cond.message}\n\n{settings.SITE_URL.rstrip('/')}{url}",
-                    None,
-                    [user.email],
-                    fail_silently=True,
-                )
+            notify(
+                event=EVENTS[Notice.Kind(cond.kind)],
+                key=f"{cond.object_id}:{cond.key}",
+                users=[user],
+                context={"message": cond.message},
+                url=url,
+                organizer_id=cond.organizer_id,
+            )
+    rerectification_send(today=today)
     return sent
+
+
+def rerectification_send(*, today: dt.date) -> None:
+    """Liaisons of a plan in re-rectification (round > 1) hear when its new deadline is
+    NOTIFY_DUE_DAYS away or nearer; once per deadline (the delivery key holds it)."""
+    from .notify import to_liaisons
+
+    soon = today + dt.timedelta(days=settings.NOTIFY_DUE_DAYS)
+    plans = (
+        Plan.objects.filter(
+            round__gt=1,
+            deadline__gte=today,
+            deadline__lte=soon,
+        )
+        .exclude(key_issue__verdicts__result="satisfied")
+        .select_related("key_issue__department__department", "key_issue__department__campaign")
+    )
+    for plan in plans:
+        assert plan.deadline is not None
+        to_liaisons(
+            event="rectification.rerectification_due",
+            key=f"{plan.pk}:{plan.deadline.isoformat()}",
+            key_issue=plan.key_issue,
+            deadline=f"{plan.deadline:%Y年%-m月%-d日}",
+            days=(plan.deadline - today).days,
+        )

@@ -29,6 +29,7 @@ from .models import (
     Rebound,
     Verdict,
 )
+from .notify import to_liaisons, to_people_behind
 
 MEASURE_FIELDS = (
     "title",
@@ -162,6 +163,12 @@ def plan_publish(*, plan: Plan, actor, at=None) -> PlanVersion:
         action="plan.publish",
         detail=f"第{version.number}版" + ("：" + "；".join(changes) if changes else ""),
         at=at,
+    )
+    to_liaisons(
+        event="rectification.plan_published",
+        key=version.pk,
+        key_issue=plan.key_issue,
+        version=version.number,
     )
     return version
 
@@ -409,6 +416,13 @@ def update_publish(*, update: ProgressUpdate, actor, at=None) -> ProgressUpdate:
         detail=f"完成进度 {update.percent}%",
         at=at,
     )
+    to_liaisons(
+        event="rectification.update_published",
+        key=update.pk,
+        key_issue=update.plan.key_issue,
+        percent=update.percent,
+    )
+    to_people_behind(update=update)
     return update
 
 
@@ -428,6 +442,12 @@ def update_return(*, update: ProgressUpdate, actor, reason: str, at=None) -> Pro
         action="update.return",
         detail=reason,
         at=at,
+    )
+    to_liaisons(
+        event="rectification.update_returned",
+        key=update.pk,
+        key_issue=update.plan.key_issue,
+        reason=reason.strip().rstrip("。"),
     )
     return update
 
@@ -474,6 +494,17 @@ def verdict_record(
         plan.state = Plan.State.SUBMITTED
         plan.save(update_fields=["round", "deadline", "state", "updated_at"])
         plan_publish(plan=plan, actor=actor, at=at)
+    to_liaisons(
+        event="rectification.verdict",
+        key=verdict.pk,
+        key_issue=key_issue,
+        result=verdict.get_result_display(),
+        round=verdict.round,
+        remarks=remarks.strip(),
+        next=(
+            f"请于 {new_deadline:%Y年%-m月%-d日} 前完成重新整改。" if verdict.new_deadline else ""
+        ),
+    )
     return verdict
 
 

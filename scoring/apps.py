@@ -10,6 +10,7 @@ class ScoringConfig(AppConfig):
 
         from . import (
             documents,  # noqa: F401 - registers the official Word documents
+            notify,  # noqa: F401 - registers the notification events
             permissions,  # noqa: F401 - registers the object rules
             workspace,  # noqa: F401 - registers the inbox items
         )

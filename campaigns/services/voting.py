@@ -26,6 +26,7 @@ from ..models import (
     VoteParticipation,
     VoteSession,
 )
+from ..notify import vote_event
 from ..stages import Stage
 from ..tally import quorum_message, tally
 
@@ -61,9 +62,9 @@ def _open_session(*, batch: Batch, actor, slots: int, candidates, members, round
         ),
         actor=actor,
     )
-    VoteEligibility.objects.bulk_create(
-        VoteEligibility(session=session, member=m) for m in {m.pk: m for m in members}.values()
-    )
+    unique = list({m.pk: m for m in members}.values())
+    VoteEligibility.objects.bulk_create(VoteEligibility(session=session, member=m) for m in unique)
+    vote_event(event="campaigns.vote_opened", session=session, members=unique)
     return session
 
 
@@ -215,6 +216,11 @@ def vote_close(*, session: VoteSession, actor) -> VoteSession:
         ]
     )
     vote_ballots_unlink(session=session)
+    vote_event(
+        event="campaigns.vote_closed",
+        session=session,
+        members=[e.member for e in session.eligible.select_related("member")],
+    )
     return session
 
 

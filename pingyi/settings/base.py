@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "auditlog",
     "core",
     "accounts",
+    "notifications",
     "api",
     "departments",
     "campaigns",
@@ -153,8 +154,23 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "rectification.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Notifications (notifications/): the daily digest of held messages and staff inbox
+    # counts (once a day per user: the digest's delivery key holds the date), and a sweep
+    # that sends deliveries deferred by quiet hours or a robot's rate limit.
+    "notifications-digest": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "notifications-inbox-reminders": {
+        "task": "notifications.inbox_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": crontab(minute="*/5"),
+    },
 }
-CELERY_IMPORTS = ["core.tasks", "rectification.tasks"]
+CELERY_IMPORTS = ["core.tasks", "rectification.tasks", "notifications.tasks"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pingyi@localhost")
@@ -334,7 +350,7 @@ SCORING_RECOMPUTE_DELAY = env.int("SCORING_RECOMPUTE_DELAY", default=30)
 # Public vote: the voter's identity is HMAC(VOTER_HASH_SECRET, phone number). Changing it
 # mid-campaign lets every number vote again, so set it once and keep it.
 VOTER_HASH_SECRET = env("VOTER_HASH_SECRET", default=f"voter-{SECRET_KEY}")
-SMS_BACKEND = env("SMS_BACKEND", default="scoring.sms.ConsoleSmsBackend")
+SMS_BACKEND = env("SMS_BACKEND", default="core.sms.ConsoleSmsBackend")
 SMS_CODE_MINUTES = 10
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_CODES_PER_PHONE_HOUR = 5
@@ -353,3 +369,30 @@ HOTLINE_CHUNK_ROWS = env.int("HOTLINE_CHUNK_ROWS", default=50_000)
 HOTLINE_PHONE_SECRET = env("HOTLINE_PHONE_SECRET", default="")
 # Upload limit of the import form, in MB.
 HOTLINE_UPLOAD_MAX_MB = env.int("HOTLINE_UPLOAD_MAX_MB", default=200)
+
+# Notifications (notifications/, docs/notifications.md): each channel is a dotted path, like
+# SMS_BACKEND; the defaults need nothing configured (in-app rows, the console SMS backend,
+# EMAIL_BACKEND, and group robots only where staff entered a webhook).
+NOTIFY_CHANNELS = {
+    "inapp": "notifications.channels.InAppChannel",
+    "wecom": "notifications.channels.WeComRobotChannel",
+    "dingtalk": "notifications.channels.DingTalkRobotChannel",
+    "sms": "notifications.channels.SmsChannel",
+    "email": "notifications.channels.EmailChannel",
+}
+# A failed send is tried this many times in all (backoff 30 s, 60 s, 120 s ...), then the
+# next channel of the person's choice takes over.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=4)
+NOTIFY_RETRY_SECONDS = env.int("NOTIFY_RETRY_SECONDS", default=30)
+# Both platforms allow a group robot 20 messages a minute; counted in CACHES["default"]
+# (Redis in production, so every worker shares the count).
+NOTIFY_ROBOT_PER_MINUTE = env.int("NOTIFY_ROBOT_PER_MINUTE", default=20)
+# Webhook addresses staff may enter: the platforms' hosts (a government edition deployed
+# on premises adds its own host here).
+NOTIFY_ROBOT_HOSTS = env.list(
+    "NOTIFY_ROBOT_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]
+)
+NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=5.0)
+NOTIFY_DUE_DAYS = env.int("NOTIFY_DUE_DAYS", default=3)
+# Members of the public who opted in get no SMS between these times (Asia/Shanghai).
+NOTIFY_PUBLIC_QUIET_HOURS = ("21:00", "08:00")

@@ -20,6 +20,7 @@ from campaigns.models import Batch, EvaluatedDepartment
 from core.unlinking import ballots_rewrite, vacuum_on_commit
 
 from ..models import CommitteeBallot, CommitteeParticipation, CommitteeScore, CommitteeSession
+from ..notify import session_event
 from .config import config_get
 from .corrections import correction_reason_check, correction_start
 from .history import event_record
@@ -88,6 +89,7 @@ def session_open(*, batch: Batch, actor, reason: str = "") -> CommitteeSession:
         roll_size=len(members),
         reason=reason,
     )
+    session_event(event="scoring.session_opened", session=session)
     return session
 
 
@@ -150,6 +152,7 @@ def session_close(*, session: CommitteeSession, actor) -> CommitteeSession:
         summary=f"{session.batch.name} 结束电子表决测评，共 {submitted} 人提交",
         session=session.id,
     )
+    session_event(event="scoring.session_closed", session=session, submitted=submitted)
     recompute_soon(campaign.id)
     return session
 

@@ -9,8 +9,9 @@ class Command(BaseCommand):
     help = (
         "Send rectification reminders now (what the daily Celery beat job does): measures due "
         "within RECTIFICATION_DUE_SOON_DAYS, overdue measures, and departments with no progress "
-        "update for RECTIFICATION_SILENT_DAYS. Each condition is sent once per recipient; "
-        "running it again sends nothing new."
+        "update for RECTIFICATION_SILENT_DAYS, through each person's notification channels "
+        "(docs/notifications.md), and re-rectification deadlines within NOTIFY_DUE_DAYS. Each "
+        "condition is sent once per recipient; running it again sends nothing new."
     )
 
     def add_arguments(self, parser):
