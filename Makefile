@@ -44,14 +44,19 @@ run: migrate
 	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (browser and docker-compose checks install their Debian packages)
+## Two passes: the bulk on TEST_WORKERS processes (pytest-xdist; a module stays on one process so
+## its live server and browser are shared), then the tests that start real Celery workers, gunicorn
+## or `make run` one at a time (they share the broker's queues and the machine's ports).
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	bash scripts/ensure-system-deps.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not integration" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m integration $(PYTEST_ARGS)
 
 ## make test-fast: SQLite, eager Celery, no browser, no real services (about 2-3 min)
 test-fast: $(STAMP)
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND \
-	  $(BIN)/python -m pytest -q -m "not e2e and not integration" --ignore=tests/deploy $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -q -n $(TEST_WORKERS) -m "not e2e and not integration" --ignore=tests/deploy $(PYTEST_ARGS)
 
 ## make lint: style, formatting, the layer contracts, import cycles and types
 lint: $(STAMP)
