@@ -26,6 +26,14 @@ from core.admin import RECORD, REFERENCE, SITE, SITE_RECORD
 from departments.models import District, Organizer, Town
 from hotline.models import HotlineSource, ImportBatch
 from issues.models import Tag
+from notifications.models import (
+    ContactOptIn,
+    Delivery,
+    Message,
+    Preference,
+    QuietHours,
+    Robot,
+)
 from rectification.models import Event, Notice, PlanVersion, ProgressUpdate, Rebound, Verdict
 from scoring.models import ScoreSheet, ScoringEvent
 from tests.factories import (
@@ -68,6 +76,12 @@ CLASSIFICATION = {
     "rectification.Rebound": RECORD,
     "rectification.Event": RECORD,
     "rectification.Notice": RECORD,
+    "notifications.Robot": RECORD,
+    "notifications.Delivery": RECORD,
+    "notifications.Message": RECORD,
+    "notifications.Preference": RECORD,
+    "notifications.QuietHours": RECORD,
+    "notifications.ContactOptIn": RECORD,
     # reference data: editable inside the user's organizer
     "accounts.User": REFERENCE,
     "api.ApiClient": REFERENCE,
@@ -85,7 +99,13 @@ CLASSIFICATION = {
 }
 
 # Records only admins see (no organizer to scope them by).
-ADMIN_ONLY_RECORDS = {"rectification.Notice"}
+ADMIN_ONLY_RECORDS = {
+    "rectification.Notice",
+    "notifications.Message",
+    "notifications.Preference",
+    "notifications.QuietHours",
+    "notifications.ContactOptIn",
+}
 # Records of the city as a whole: admins and the city's staff.
 CITY_WIDE = {"hotline.ImportBatch", "hotline.HotlineSource"}
 # Reference data that is never deleted in the admin (records keep naming it).
@@ -186,6 +206,29 @@ def world(db):
             condition_key="k",
             message="逾期",
             created_at=now,
+        ),
+        "notifications.Robot": Robot.objects.create(
+            platform="wecom", organizer=city, name="评议办", url="https://qyapi.weixin.qq.com/x"
+        ),
+        "notifications.Delivery": Delivery.objects.create(
+            event="x",
+            event_key="x:1",
+            recipient_key="u1",
+            channel="inapp",
+            user=users["liaison"],
+            organizer=city,
+            title="通知",
+            body="内容",
+        ),  # fmt: skip
+        "notifications.Message": Message.objects.create(
+            recipient=users["liaison"], event="x", title="通知", body="内容"
+        ),
+        "notifications.Preference": Preference.objects.create(
+            user=users["liaison"], event="x", channels=["inapp"]
+        ),
+        "notifications.QuietHours": QuietHours.objects.create(user=users["liaison"]),
+        "notifications.ContactOptIn": ContactOptIn.objects.create(
+            kind="suggestion", object_id=1, channel="sms", address="13800000000"
         ),
         "hotline.HotlineSource": source,
         "auth.Group": Group.objects.create(name="某组"),
