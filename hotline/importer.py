@@ -10,9 +10,12 @@ An import runs in three resumable phases, each recorded on the batch row:
    (columns) IS DISTINCT FROM (new columns)` from the staged rows, in chunks of rows. Each
    chunk commits together with the batch's counters and the next row to merge, so a
    re-run after a crash resumes exactly where the dead worker stopped and ends with the
-   same records and the same counts as a clean run.
+   same records and the same counts as a clean run. A chunk of new tickets only (its
+   ticket range overlaps no stored ticket of the source, PostgreSQL) is a plain INSERT
+   instead, and adds its counts to the aggregates in the same transaction.
 3. AGGREGATE: recompute the DailyStat/MonthlyStat cells (department x month) that the
-   inserted and updated rows touched, drop the staged rows, mark the batch done.
+   merged (updated, or inserted among stored tickets) rows touched, reading only those
+   months; drop the staged rows, mark the batch done.
 """
 
 from __future__ import annotations
