@@ -253,9 +253,7 @@ def remove_imported(prefix: str) -> None:
             if department is not None:
                 cells.setdefault(department, set()).add(dt.date.fromisoformat(month + "-01"))
         stats_refresh(cells=cells)
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE hotline_hotlinerecord")
+    # No VACUUM here: at 20M records it reads every index for minutes; autovacuum will.
 
 
 def bench(*, import_rows: int) -> None:
