@@ -149,6 +149,9 @@ def main() -> None:
     grow_parser.add_argument("n", type=int)
     bench_parser = commands.add_parser("bench", help="time what grows with the table")
     bench_parser.add_argument("--import-rows", type=int, default=1_000_000)
+    bench_parser.add_argument(
+        "--import-only", action="store_true", help="only the 1M-row import and its comparisons"
+    )
     commands.add_parser("refresh", help="time a full aggregate refresh")
     args = parser.parse_args()
     setup()
@@ -157,7 +160,7 @@ def main() -> None:
     elif args.command == "refresh":
         full_refresh()
     else:
-        bench(import_rows=args.import_rows)
+        bench(import_rows=args.import_rows, import_only=args.import_only)
 
 
 def timed(label: str, function, *args, **kwargs):
@@ -256,12 +259,35 @@ def remove_imported(prefix: str) -> None:
     # No VACUUM here: at 20M records it reads every index for minutes; autovacuum will.
 
 
-def bench(*, import_rows: int) -> None:
+def bench(*, import_rows: int, import_only: bool = False) -> None:
     import subprocess
     import tempfile
 
+    from django.db import connection
+
+    n = record_count()
+    print(f"records: {n:,}; load {os.getloadavg()[0]:.1f}, cpus {os.cpu_count()}\n", flush=True)
+    tmp = Path(tempfile.gettempdir())
+    if not import_only:
+        bench_reads()
+        bench_aggregates(tmp)
+    big = bench_file(tmp / f"scale-import-{import_rows}.csv", import_rows, prefix="GD",
+                     start="2022-01-01 00:00:00", step=31)  # fmt: skip
+    print("\n-- a 1M-row import")
+    run_import(big, f"import into the {n:,}-record source")
+    remove_imported("GD")
+    connection.close()
+    print("\n-- the same file into an empty table, the COPY floor (bench/hotline_import.py)",
+          flush=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "hotline_import.py"), "--file", str(big),
+         "--rows", str(import_rows), "--no-reimport"],
+        check=True,
+    )  # fmt: skip
+
+
+def bench_reads() -> None:
     from django.conf import settings
-    from django.db import connection, transaction
     from django.test import Client
 
     from accounts.models import User
@@ -269,13 +295,9 @@ def bench(*, import_rows: int) -> None:
     from departments.models import Department, DepartmentAlias
     from hotline.models import AliasChange, HotlineRecord
     from hotline.services import department_alias_add, department_alias_undo
-    from hotline.stats import stats_refresh
     from scoring.services.sheets import sheet_recompute
 
     settings.ALLOWED_HOSTS = ["*"]
-    n = record_count()
-    print(f"records: {n:,}; load {os.getloadavg()[0]:.1f}, cpus {os.cpu_count()}\n", flush=True)
-
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.filter(role="admin").order_by("pk").first())
 
@@ -314,9 +336,15 @@ def bench(*, import_rows: int) -> None:
     change = AliasChange.objects.filter(name=name, action="add").order_by("-pk").first()
     timed(f"alias undo ({matched:,} tickets)", department_alias_undo, change=change)
 
+
+def bench_aggregates(tmp: Path) -> None:
+    from django.db import transaction
+
+    from hotline.models import HotlineRecord
+    from hotline.stats import stats_refresh
+
     print("\n-- aggregates")
     full_refresh()
-    tmp = Path(tempfile.gettempdir())
     two = bench_file(tmp / "scale-two-months.csv", 150_000, prefix="GT",
                      start="2023-05-01 00:00:00", step=35)  # fmt: skip
     batch, _, phases = run_import(two, "import of 150,000 rows touching two months")
@@ -341,20 +369,6 @@ def bench(*, import_rows: int) -> None:
             cells=cells,
         )
     remove_imported("GT")
-
-    print("\n-- a 1M-row import")
-    big = bench_file(tmp / f"scale-import-{import_rows}.csv", import_rows, prefix="GD",
-                     start="2022-01-01 00:00:00", step=31)  # fmt: skip
-    run_import(big, f"import into the {n:,}-record source")
-    remove_imported("GD")
-    connection.close()
-    print("\n-- the same file into an empty table, the COPY floor (bench/hotline_import.py)",
-          flush=True)  # fmt: skip
-    subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "hotline_import.py"), "--file", str(big),
-         "--rows", str(import_rows), "--no-reimport"],
-        check=True,
-    )  # fmt: skip
 
 
 if __name__ == "__main__":
