@@ -118,7 +118,7 @@ def build_hotline(scale_from: float, scale_to: float, ctx: dict) -> None:
                 )
             )  # fmt: skip
         HotlineRecord.objects.bulk_create(rows, batch_size=CHUNK)
-    stats_refresh(cells=cells, bulk=True)
+    stats_refresh(cells=cells)
 
 
 def setup(ctx: dict) -> None:

@@ -107,29 +107,104 @@ def test_category_trend_for_a_key_issue(tmp_path):
     assert (trend["total"], trend["last_year"], trend["change"]) == (7, 10, Decimal("-30.0"))
 
 
-def test_bulk_refresh_gives_the_same_aggregates(tmp_path):
+def test_touched_only_refresh_equals_a_full_refresh(tmp_path):
+    """The refresh of some cells (runs of months with gaps, the year boundary) writes
+    exactly the rows a full refresh writes for those cells and leaves every other cell as
+    it was; an import's own touched-only aggregates equal a full refresh. Runs on SQLite
+    and, with DATABASE_URL set, on PostgreSQL."""
     from hotline.models import DailyStat, MonthlyStat
-    from hotline.stats import stats_refresh
+    from hotline.stats import stats_refresh, stats_refresh_all
 
-    department = DepartmentFactory(name="部门B")
+    b, c = DepartmentFactory(name="部门B"), DepartmentFactory(name="部门C")
     ratings, districts = ("满意", "一般", "不满意", ""), ("张店区", "淄川区")
     rows = [
-        ticket(i, when=f"202{i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d} 23:30", dept="部门B",
-               satisfaction=ratings[i % 4], district=districts[i % 2])
-        for i in range(200)
+        ticket(i, when=f"202{i // 36 % 2}-{1 + i // 3 % 12:02d}-{1 + i % 28:02d} 23:30",
+               dept=("部门B", "部门C", "未知单位")[i % 3], satisfaction=ratings[i % 4],
+               district=districts[i % 2], category=("教育>招生入学", "劳动保障>欠薪")[i % 5 % 2])
+        for i in range(300)
     ]  # fmt: skip
     _import(write_csv(tmp_path / "a.csv", rows))
 
     def state():
-        daily = DailyStat.objects.values_list("day", "total", "satisfied", "basic", "dissatisfied")
-        monthly = MonthlyStat.objects.values_list("month", "category", "district", "total")
+        daily = DailyStat.objects.values_list(
+            "department_id", "day", "total", "satisfied", "basic", "dissatisfied"
+        )
+        monthly = MonthlyStat.objects.values_list(
+            "department_id", "month", "category", "district", "total", "satisfied", "basic",
+            "dissatisfied",
+        )  # fmt: skip
         return sorted(daily), sorted(monthly)
 
-    before = state()
-    months = {dt.date(y, m, 1) for y in (2020, 2021) for m in range(1, 13)}
+    after_import = state()
+    assert stats_refresh_all() == 48
+    full = state()
+    assert after_import == full and len(full[0]) > 100
+
+    touched = {
+        b.pk: {dt.date(2020, 1, 1), dt.date(2020, 2, 1), dt.date(2020, 11, 1),
+               dt.date(2020, 12, 1), dt.date(2021, 1, 1), dt.date(2021, 6, 1)},
+        c.pk: {dt.date(2021, 12, 1)},
+    }  # fmt: skip
+
+    def in_touched(department, day):
+        return dt.date(day.year, day.month, 1) in touched.get(department, set())
+
     DailyStat.objects.all().delete()
     MonthlyStat.objects.all().delete()
+    stats_refresh(cells=touched)
+    daily, monthly = state()
+    assert daily == [row for row in full[0] if in_touched(row[0], row[1])] and daily
+    assert monthly == [row for row in full[1] if in_touched(row[0], row[1])] and monthly
 
-    stats_refresh(cells={department.pk: months}, bulk=True)
+    # Stale figures elsewhere stay as they are; the touched cells are replaced.
+    stats_refresh_all()
+    DailyStat.objects.update(total=999)
+    stats_refresh(cells=touched)
+    daily, _ = state()
+    assert [r[2] == 999 for r in daily] == [not in_touched(r[0], r[1]) for r in daily]
 
-    assert state() == before and len(before[0]) > 50
+
+def test_an_import_of_new_tickets_adds_to_the_aggregates_exactly(tmp_path, settings):
+    """A later file into the same source: chunks of new tickets only add their counts to
+    the aggregates (PostgreSQL), a chunk that also updates a stored ticket is merged and its
+    cells recomputed; either way the aggregates are what a full refresh gives, and
+    importing the file again changes nothing."""
+    from hotline.models import DailyStat, HotlineRecord, MonthlyStat
+    from hotline.stats import stats_refresh_all
+
+    settings.HOTLINE_CHUNK_ROWS = 50
+    DepartmentFactory(name="部门B"), DepartmentFactory(name="部门C")
+
+    def row(i, **extra):
+        return ticket(f"T{i:04d}", when=f"2021-{1 + i // 7 % 3:02d}-{1 + i % 28:02d} 09:00",
+                      dept=("部门B", "部门C", "未知单位")[i % 3],
+                      satisfaction=("满意", "一般", "不满意", "")[i % 4],
+                      district=("张店区", "淄川区")[i % 2], **extra)  # fmt: skip
+
+    def state():
+        return (
+            sorted(DailyStat.objects.values_list("department_id", "day", "total", "satisfied",
+                                                 "basic", "dissatisfied")),
+            sorted(MonthlyStat.objects.values_list("department_id", "month", "category",
+                                                   "district", "total", "dissatisfied")),
+        )  # fmt: skip
+
+    _import(write_csv(tmp_path / "a.csv", [row(i) for i in range(200)]))
+    # New tickets in the same months, then (last chunk) a stored ticket moved to another
+    # department and month.
+    later = [row(i) for i in range(200, 390)] + [row(5, category="教育>招生入学")]
+    later[-1]["承办单位"], later[-1]["受理时间"] = "部门C", "2021-06-30 23:59"
+    batch = _import(write_csv(tmp_path / "b.csv", later))
+    assert (batch.inserted, batch.updated) == (190, 1)
+
+    after_import = state()
+    stats_refresh_all()
+    assert state() == after_import
+    assert (
+        sum(r[2] for r in after_import[0])
+        == HotlineRecord.objects.filter(department__isnull=False).count()
+    )
+
+    again = _import(write_csv(tmp_path / "c.csv", later))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 191)
+    assert state() == after_import
