@@ -325,6 +325,11 @@ class AliasChange(models.Model):
         ADD = "add", "添加别名"
         UNDO = "undo", "撤销别名"
 
+    class State(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "重新匹配中"
+        DONE = "done", "已完成"
+
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     name = models.CharField("别名", max_length=80)
     department = models.ForeignKey(
@@ -339,6 +344,14 @@ class AliasChange(models.Model):
         related_name="+",
     )
     records = models.PositiveIntegerField("重新匹配的工单数", default=0)
+    # The re-match runs as a Celery job (hotline.tasks.alias_rematch_task) in chunks; these
+    # fields are its progress, as ImportBatch's are an import's. Rows written before the
+    # job existed were re-matched in their request: done.
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DONE)
+    done = models.PositiveIntegerField("已重新匹配", default=0)
+    total = models.PositiveIntegerField("需重新匹配的工单数（估计）", null=True, blank=True)
+    touched = models.JSONField("需重算的统计月份", default=dict, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
@@ -363,3 +376,13 @@ class AliasChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}：{self.name} → {self.department_id}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state == self.State.DONE
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0
