@@ -15,7 +15,7 @@ def import_batch_task(batch_id: int) -> str:
     return import_batch_run(batch_id=batch_id).state
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="hotline.alias_rematch", acks_late=True, reject_on_worker_lost=True)
 def alias_rematch_task(change_id: int) -> str:
     """Re-match the tickets of an alias change (added or undone). Safe to deliver twice:
     moved tickets no longer match, and a finished change is left alone."""
