@@ -6,7 +6,7 @@ from core.migration_operations import AddIndexOnline
 
 
 class Migration(migrations.Migration):
-    # CREATE INDEX CONCURRENTLY (PostgreSQL) cannot run in a transaction: the four indexes
+    # CREATE INDEX CONCURRENTLY (PostgreSQL) cannot run in a transaction: the two indexes
     # are built without locking a large record table. The AliasChange columns come first.
     atomic = False
 
@@ -56,18 +56,6 @@ class Migration(migrations.Migration):
             model_name="hotlinerecord",
             index=models.Index(
                 fields=["department", "received_at", "id"], name="hotline_rec_dept_time"
-            ),
-        ),
-        AddIndexOnline(
-            model_name="hotlinerecord",
-            index=models.Index(
-                fields=["category", "received_at", "id"], name="hotline_rec_cat_time"
-            ),
-        ),
-        AddIndexOnline(
-            model_name="hotlinerecord",
-            index=models.Index(
-                fields=["district", "received_at", "id"], name="hotline_rec_dist_time"
             ),
         ),
     ]

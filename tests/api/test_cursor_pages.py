@@ -234,8 +234,8 @@ def plans(api, url) -> list[str]:
 PLANS = [
     ("", "hotline_rec_time"),
     ("department={slug}", "hotline_rec_dept_time"),
-    ("category=类别5", "hotline_rec_cat_time"),
-    ("district=区3", "hotline_rec_"),
+    ("category=类别5", "hotline_rec_time"),
+    ("district=区3", "hotline_rec_time"),
     ("satisfaction=3", "hotline_rec_time"),
     ("month=2024-02", "hotline_rec_time"),
     ("received_after=2024-01-10&received_before=2024-01-12", "hotline_rec_time"),
