@@ -212,6 +212,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:import-errors": ("hotline_import", "view"),
     "hotline:alias-add": only(POST=("hotline_import", "change")),
     "hotline:alias-undo": only(POST=("hotline_import", "change")),
+    "hotline:alias-progress": ("hotline_import", "view"),
     "scoring:hotline-comparison": ("hotline_analytics", "view"),
     "hotline:department": ("hotline_analytics", "view"),
     # printable exports (issue 16): one department's hotline analytics as a workbook

@@ -11,6 +11,7 @@ import json
 from auditlog.admin import LogEntryAdmin
 from auditlog.filters import ResourceTypeFilter
 from auditlog.models import LogEntry
+from auditlog.registry import auditlog
 from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from core.admin import OrganizerScopedAdmin, SiteReadOnlyMixin
 from core.audit import audited_update
+from core.paginators import BoundedCountPaginator
 from core.spreadsheets import Sheet, exported_info, workbook_bytes
 
 from .models import ApiClient, Scope
@@ -72,15 +74,19 @@ class ObjectTypeFilter(ResourceTypeFilter):
     model's code name: "user", "keyissue")."""
 
     def lookups(self, request, model_admin):
-        ids = model_admin.get_queryset(request).values_list("content_type_id", flat=True)
-        # get_for_id reads ContentType's cache: no query per type.
-        types = [ContentType.objects.get_for_id(pk) for pk in set(ids.order_by().distinct())]
+        # The audited models (auditlog's registry), not a DISTINCT over every entry: that
+        # read the whole trail on each page of the list.
+        types = ContentType.objects.get_for_models(*auditlog.get_models()).values()
         return sorted(((t.pk, str(t.name)) for t in types), key=lambda pair: pair[1])
 
 
 @admin.register(LogEntry)
 class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
     change_list_template = "admin/auditlog_change_list.html"
+    # The trail grows without end (bulk imports write an entry per changed row): no
+    # COUNT(*) of the whole table on every page (core/paginators.py).
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
     list_filter = [
         ObjectTypeFilter if f is ResourceTypeFilter else f for f in LogEntryAdmin.list_filter
     ]

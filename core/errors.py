@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError, Json
 from django.shortcuts import render
 from django.template import loader
 
+from .database import canceled_now, timeout_response
+
 
 def _api_error(status: int, code: str, message: str) -> JsonResponse:
     # The same body as api/errors.py, for errors raised before a DRF view runs (an URL
@@ -64,6 +66,8 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if canceled_now():  # a statement timeout raised outside a view (in a middleware)
+        return timeout_response(request)
     if _is_api(request):
         return _api_error(500, "server_error", "服务器内部错误，请稍后再试。")
     # Rendered without the request: the failure may sit in a context processor or the session.

@@ -11,6 +11,7 @@ class HotlineConfig(AppConfig):
 
         from . import (
             permissions,  # noqa: F401 - registers the object rules
+            tasks,  # noqa: F401 - registers hotline.alias_rematch, which services send by name
             workspace,  # noqa: F401 - registers the inbox items
         )
 

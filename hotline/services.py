@@ -8,13 +8,18 @@ is kept in AliasChange (and the audit log) with how many tickets it re-matched."
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import uuid
 from pathlib import Path
 
+from auditlog.context import auditlog_value
+from celery import current_app
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Role
+from core.audit import audit_actor
 from departments.models import Department, DepartmentAlias, Organizer
 from departments.naming import normalize_name
 
@@ -115,12 +120,23 @@ def _months(records) -> set[dt.date]:
     }
 
 
+# Tickets re-matched per transaction: 5,000 ids keep each UPDATE and its row locks short
+# (an import merging the same table waits for one chunk, not for the whole re-match).
+REMATCH_CHUNK = 5_000
+
+
+def _queue_rematch(change: AliasChange) -> None:
+    # By name (hotline.alias_rematch): tasks import services, never the reverse. The app's
+    # registry honours eager mode (the embedded shape runs the job right after the commit).
+    transaction.on_commit(lambda: current_app.tasks["hotline.alias_rematch"].delay(change.pk))
+
+
 @transaction.atomic
-def department_alias_add(*, department: Department, name: str, actor=None) -> int:
-    """Register `name` as an alias of `department` and match the stored records that carry
-    it; returns how many records were matched. The aggregates follow in the same
-    transaction, so no re-import is needed. Refused (nothing written) for a department
-    outside the actor's committee; recorded in AliasChange."""
+def department_alias_add(*, department: Department, name: str, actor=None) -> AliasChange:
+    """Register `name` as an alias of `department` and queue the re-match of the stored
+    records that carry it (alias_change_run, a Celery job with progress on the returned
+    AliasChange): the request answers at once. Refused (nothing written) for a department
+    outside the actor's committee."""
     _check_department(department=department, actor=actor)
     name = normalize_name(name)
     if not name:
@@ -130,33 +146,29 @@ def department_alias_add(*, department: Department, name: str, actor=None) -> in
             DepartmentAlias.objects.create(department=department, name=name)
     except IntegrityError as exc:
         raise AliasError(f"“{name}”已经是其他部门的别名") from exc
-    unmatched = HotlineRecord.objects.filter(department__isnull=True, department_name=name)
-    if actor is not None and actor.role != Role.ADMIN:
-        # Staff re-match their own committee's tickets only, never another committee's.
-        own = HotlineSource.objects.filter(organizer_id=actor.organizer_id, organizer__isnull=False)
-        unmatched = unmatched.filter(source_id__in=own.values("pk"))
-    months = _months(unmatched)
-    matched = unmatched.update(department=department)
-    stats_refresh(cells={department.pk: months})
-    AliasChange.objects.create(
+    change = AliasChange.objects.create(
         action=AliasChange.Action.ADD,
         name=name,
         department=department,
         organizer=getattr(actor, "organizer", None),
-        records=matched,
+        records=0,
         actor=actor,
+        state=AliasChange.State.PENDING,
     )
-    return matched
+    _queue_rematch(change)
+    return change
 
 
 @transaction.atomic
-def department_alias_undo(*, change: AliasChange, actor=None) -> int:
-    """Undo an alias: remove it and give the tickets carrying that name the matching they
-    would have without it (normally none), then recompute the statistics of the months
-    they fall in. Returns how many tickets changed; recorded in AliasChange."""
+def department_alias_undo(*, change: AliasChange, actor=None) -> AliasChange:
+    """Undo an alias: remove it and queue the job that gives the tickets carrying that name
+    the matching they would have without it (normally none) and recomputes the statistics
+    of the months they fall in. Returns the undo's AliasChange (its progress)."""
     change = AliasChange.objects.select_for_update().get(pk=change.pk)
     if change.action != AliasChange.Action.ADD:
         raise AliasError("只能撤销添加别名的操作")
+    if change.state != AliasChange.State.DONE:
+        raise AliasError("该别名的重新匹配尚未完成，请完成后再撤销")
     if AliasChange.objects.filter(undoes=change).exists():
         raise AliasError("该别名已经撤销")
     department = change.department
@@ -164,21 +176,105 @@ def department_alias_undo(*, change: AliasChange, actor=None) -> int:
     deleted, _ = DepartmentAlias.objects.filter(name=change.name, department=department).delete()
     if not deleted:
         raise AliasError(f"“{change.name}”已不是{department.short_name}的别名，无法撤销")
-    target = importer.department_lookup().get(change.name)
-    records = HotlineRecord.objects.filter(department=department, department_name=change.name)
-    months = _months(records)
-    moved = records.update(department_id=target)
-    cells = {department.pk: months}
-    if target is not None:
-        cells[target] = months
-    stats_refresh(cells=cells)
-    AliasChange.objects.create(
+    undo = AliasChange.objects.create(
         action=AliasChange.Action.UNDO,
         name=change.name,
         department=department,
         organizer=getattr(actor, "organizer", None),
-        records=moved,
+        records=0,
         actor=actor,
         undoes=change,
+        state=AliasChange.State.PENDING,
     )
-    return moved
+    _queue_rematch(undo)
+    return undo
+
+
+def _rematch_plan(change: AliasChange):
+    """The tickets still to move, and where to: an added alias moves its unmatched tickets
+    (a staff member's: their committee's only) to the department; an undo moves the
+    department's tickets of that name to the match they have without it."""
+    if change.action == AliasChange.Action.ADD:
+        pending = HotlineRecord.objects.filter(department__isnull=True, department_name=change.name)
+        actor = change.actor
+        if actor is not None and actor.role != Role.ADMIN:
+            # Staff re-match their own committee's tickets only, never another committee's.
+            organizer = actor.organizer_id
+            own = (
+                HotlineSource.objects.filter(organizer_id=organizer)
+                if organizer is not None
+                else HotlineSource.objects.none()
+            )
+            pending = pending.filter(source_id__in=own.values("pk"))
+        return pending, change.department_id
+    target = importer.department_lookup().get(change.name)
+    if target == change.department_id:  # the name is the department's own: nothing moves
+        return HotlineRecord.objects.none(), target
+    pending = HotlineRecord.objects.filter(
+        department_id=change.department_id, department_name=change.name
+    )
+    return pending, target
+
+
+def alias_change_run(*, change_id: int, chunk: int = REMATCH_CHUNK) -> AliasChange:
+    """Re-match the tickets of an alias change in chunks of `chunk` ids, one transaction
+    each, then recompute the statistics of the months they fall in. Idempotent and safe to
+    run twice at once: a moved ticket no longer matches the condition, each chunk holds the
+    change's row lock while it counts, and a finished change is returned as it is."""
+    change = AliasChange.objects.get(pk=change_id)
+    if change.finished:
+        return change
+    pending, target = _rematch_plan(change)
+    if change.total is None:
+        # For the progress bar; read once (the unmatched tickets of a name are a partial index).
+        AliasChange.objects.filter(pk=change.pk).update(
+            state=AliasChange.State.RUNNING, total=pending.count()
+        )
+    while True:
+        with transaction.atomic():
+            change = AliasChange.objects.select_for_update().get(pk=change_id)
+            if change.finished:
+                return change
+            ids = list(pending.order_by().values_list("pk", flat=True)[:chunk])
+            if not ids:
+                break
+            rows = pending.filter(pk__in=ids)
+            seen = {m.isoformat() for m in _months(rows)}
+            moved = rows.update(department_id=target)
+            touched = set(change.touched.get("months", [])) | seen
+            # update(), not save(): progress is not an audited change (the final count is).
+            AliasChange.objects.filter(pk=change.pk).update(
+                state=AliasChange.State.RUNNING,
+                done=change.done + moved,
+                touched={"months": sorted(touched)},
+            )
+    with transaction.atomic():
+        change = AliasChange.objects.select_for_update().get(pk=change_id)
+        if change.finished:
+            return change
+        months = {dt.date.fromisoformat(m) for m in change.touched.get("months", [])}
+        cells: dict[int, set[dt.date]] = {change.department_id: months}
+        if target is not None:
+            cells[target] = months
+        stats_refresh(cells=cells)
+        change.state = AliasChange.State.DONE
+        change.records = change.done
+        change.finished_at = timezone.now()
+        _save_as_actor(change, fields=["state", "records", "finished_at"])
+    return change
+
+
+def _save_as_actor(change: AliasChange, *, fields: list[str]) -> None:
+    """One audit entry for the outcome (state, count), in the name of who asked for it.
+
+    The job runs outside any request (a worker, or after the request's commit), where
+    auditlog's context may still hold a finished request's or task's values (it sets its
+    context variable and never resets it, so audit_actor would think an actor is set): a
+    copy of the context, emptied, takes the actor and is dropped afterwards."""
+
+    def save() -> None:
+        auditlog_value.set({})
+        with audit_actor(change.actor):
+            change.save(update_fields=fields)
+
+    contextvars.copy_context().run(save)

@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("staff/hotline/imports/<int:pk>/aliases/", views.alias_add, name="alias-add"),
     path("staff/hotline/aliases/<int:pk>/undo/", views.alias_undo, name="alias-undo"),
+    path("staff/hotline/aliases/<int:pk>/progress/", views.alias_progress, name="alias-progress"),
     path(
         "staff/<slug:slug>/hotline/departments/<slug:department_slug>/",
         views.department_analytics,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -72,6 +73,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
             "batches": batches,
             "campaigns": campaigns,
             "alias_changes": alias_changes,
+            "alias_change": _alias_change_shown(request),
             "unmatched": unmatched,
             "alias_form": AliasForm(departments=selectors.departments_for_user(user=request.user))
             if unmatched
@@ -104,7 +106,9 @@ def _progress_context(batch: ImportBatch, user) -> dict:
 @staff_only
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _batch_or_404(request, pk)
-    return render(request, "hotline/import_detail.html", _progress_context(batch, request.user))
+    context = _progress_context(batch, request.user)
+    context["alias_change"] = _alias_change_shown(request)
+    return render(request, "hotline/import_detail.html", context)
 
 
 @staff_only
@@ -179,6 +183,14 @@ def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+def _alias_change_shown(request: HttpRequest) -> AliasChange | None:
+    """The alias change named by ?alias=<id> (just added or undone), if the user sees it."""
+    pk = request.GET.get("alias", "")
+    if not pk.isdigit():
+        return None
+    return selectors.alias_changes_for_user(user=request.user).filter(pk=int(pk)).first()
+
+
 @staff_only
 @require_POST
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -189,18 +201,19 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("hotline:import", pk=batch.pk)
     department = form.cleaned_data["department"]
     try:
-        matched = department_alias_add(
+        change = department_alias_add(
             department=department, name=form.cleaned_data["name"], actor=request.user
         )
     except AliasError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            f"已将“{form.cleaned_data['name']}”设为{department.short_name}的别名，"
-            f"重新匹配了 {matched} 条工单。",
-        )
-    return redirect("hotline:import", pk=batch.pk)
+        return redirect("hotline:import", pk=batch.pk)
+    # The re-match runs in the background (a Celery job): the page answers at once and
+    # shows its progress.
+    messages.success(
+        request,
+        f"已将“{change.name}”设为{department.short_name}的别名，正在后台重新匹配工单。",
+    )
+    return redirect(f"{reverse('hotline:import', args=[batch.pk])}?alias={change.pk}")
 
 
 @staff_only
@@ -212,16 +225,23 @@ def alias_undo(request: HttpRequest, pk: int) -> HttpResponse:
         action=AliasChange.Action.ADD,
     )
     try:
-        moved = department_alias_undo(change=change, actor=request.user)
+        undo = department_alias_undo(change=change, actor=request.user)
     except AliasError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            f"已撤销“{change.name}”（{change.department.short_name}）的别名，"
-            f"{moved} 条工单恢复原来的匹配，相关统计已重新计算。",
-        )
-    return redirect("hotline:imports")
+        return redirect("hotline:imports")
+    messages.success(
+        request,
+        f"已撤销“{change.name}”（{change.department.short_name}）的别名，"
+        "正在后台恢复工单原来的匹配并重新计算统计。",
+    )
+    return redirect(f"{reverse('hotline:imports')}?alias={undo.pk}")
+
+
+@staff_only
+def alias_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress card of an alias re-match alone, polled by htmx until it is done."""
+    change = get_object_or_404(selectors.alias_changes_for_user(user=request.user), pk=pk)
+    return render(request, "hotline/_alias_progress.html", {"change": change})
 
 
 @staff_only

@@ -167,7 +167,12 @@ class Suggestion(models.Model):
                 name="merged_suggestion_has_theme",
             ),
         ]
-        indexes = [models.Index(fields=["campaign", "department", "status"])]
+        indexes = [
+            models.Index(fields=["campaign", "department", "status"]),
+            # Newest first, the API's cursor pages and the triage list: an index range scan.
+            models.Index(fields=["campaign", "submitted_on", "id"], name="suggestion_campaign_day"),
+            models.Index(fields=["submitted_on", "id"], name="suggestion_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
@@ -23,6 +24,7 @@ from hotline.tasks import import_batch_task
 
 from .. import filters, serializers
 from ..models import Scope
+from ..pagination import KeysetPagination
 from ..permissions import MatrixPermission
 from .base import MatrixViewSet
 
@@ -86,9 +88,11 @@ class HotlineRecordViewSet(MatrixViewSet):
     object_perm = "hotline.view_hotlinerecord"
     matrix = {"read": ("hotline_records", "view")}
     scopes = {"read": Scope.HOTLINE_RECORDS_READ}
-    search_fields = ["ticket_no"]
-    ordering_fields = ["received_at", "id"]
-    ordering = ["-received_at", "-id"]
+    # Cursor pages on (received_at, id), newest first (see api/pagination.py): no COUNT(*),
+    # no OFFSET. No ?search= (a substring match reads every record): ?ticket_no= is exact.
+    pagination_class = KeysetPagination
+    cursor_field = "received_at"
+    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
         departments = _hotline_departments(self.request.user)

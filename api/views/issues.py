@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.filters import SearchFilter
+
 from issues.models import KeyIssue, Suggestion
 
 from .. import filters, serializers
 from ..models import Scope
+from ..pagination import KeysetPagination
 from .base import MatrixViewSet
 
 
@@ -18,8 +22,10 @@ class SuggestionViewSet(MatrixViewSet):
     matrix = {"read": ("suggestion", "view")}
     scopes = {"read": Scope.SUGGESTIONS_READ}
     search_fields = ["text", "receipt"]
-    ordering_fields = ["submitted_on", "receipt"]
-    ordering = ["-submitted_on", "-id"]
+    # Cursor pages on (submitted_on, id), newest first (see api/pagination.py).
+    pagination_class = KeysetPagination
+    cursor_field = "submitted_on"
+    filter_backends = [DjangoFilterBackend, SearchFilter]
 
     def get_queryset(self):
         return Suggestion.objects.filter(campaign__in=self.campaigns()).select_related(

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A query cancelled by the statement timeout answers 503 (core/database.py).
+    "core.database.StatementTimeoutMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Gzip pages and JSON (BREACH-safe, see core/compression.py): below WhiteNoise, whose
     # static files are compressed ahead of time, above everything that touches the body.
@@ -98,6 +100,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# PostgreSQL cancels a statement that runs longer than its process kind allows (milliseconds,
+# 0: no limit; see core/database.py and docs/operations.md). gunicorn.conf.py declares its
+# processes "web"; a Celery worker switches itself to "worker" (pingyi/celery.py); everything
+# else (manage.py commands, migrations) is a "command" and has no limit.
+DB_STATEMENT_TIMEOUT_WEB = env.int("DB_STATEMENT_TIMEOUT_WEB", default=25_000)
+DB_STATEMENT_TIMEOUT_WORKER = env.int("DB_STATEMENT_TIMEOUT_WORKER", default=1_800_000)
+PROCESS_KIND = env("PINGYI_PROCESS", default="command")
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and PROCESS_KIND == "web":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={DB_STATEMENT_TIMEOUT_WEB}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

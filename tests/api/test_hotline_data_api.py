@@ -73,14 +73,14 @@ def test_staff_read_tickets_of_the_departments_their_committee_evaluates(setup):
 
     body = session(staff).get("/api/v1/hotline/records/").json()
 
-    assert body["count"] == 6
+    assert len(body["results"]) == 6 and body["next"] is None
     assert {r["department"] for r in body["results"]} == {department.slug}
     assert body["results"][0]["caller_hash"].startswith("h")
     assert "phone" not in body["results"][0] and "caller" not in body["results"][0]
 
 
 def test_admins_read_every_ticket(setup):
-    assert session(AdminFactory()).get("/api/v1/hotline/records/").json()["count"] == 9
+    assert len(session(AdminFactory()).get("/api/v1/hotline/records/").json()["results"]) == 9
 
 
 @pytest.mark.parametrize("factory", [LiaisonFactory, ResearcherFactory, None])
@@ -118,7 +118,7 @@ def test_tickets_filter_by_department_and_day(setup):
 
     body = session(staff).get(url).json()
 
-    assert body["count"] == 2
+    assert len(body["results"]) == 2
 
 
 def test_aggregates_per_department_and_month_come_from_the_monthly_table(setup):

@@ -91,7 +91,8 @@ def test_staff_upload_a_csv_follow_progress_and_download_rejected_rows(
     # One click turns the unmatched name into an alias of the police department.
     page.locator("#unmatched select").select_option(label="淄博市公安局")
     page.get_by_role("button", name="设为别名").click()
-    expect(page.locator(".message-success")).to_contain_text("重新匹配了 2 条工单")
+    expect(page.locator(".message-success")).to_contain_text("正在后台重新匹配工单")
+    expect(page.get_by_test_id("alias-done")).to_contain_text("重新匹配了 2 条工单")
     expect(page.locator("#unmatched")).to_contain_text("已归入 市公安局")
 
     page.set_viewport_size({"width": 390, "height": 844})

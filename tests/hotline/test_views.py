@@ -3,13 +3,22 @@ import io
 from pathlib import Path
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from departments.models import DepartmentAlias
-from hotline.models import HotlineRecord, ImportBatch, ImportRowError
-from hotline.services import import_batch_create, import_batch_run
+from hotline.models import AliasChange, DailyStat, HotlineRecord, ImportBatch, ImportRowError
+from hotline.services import (
+    AliasError,
+    alias_change_run,
+    department_alias_add,
+    department_alias_undo,
+    import_batch_create,
+    import_batch_run,
+)
 from tests.factories import (
     AdminFactory,
     DeputyFactory,
@@ -214,20 +223,62 @@ def test_a_refused_upload_is_deleted_too(
     assert not Path(batch.path).exists()
 
 
-def test_one_click_alias_rematches_records(client, staff, evaluated, tmp_path):
+def test_one_click_alias_answers_at_once_and_rematches_in_the_background(
+    client, staff, evaluated, tmp_path, django_capture_on_commit_callbacks
+):
     batch = _imported(tmp_path, [ticket(1, dept="张店交警"), ticket(2, dept="张店交警")])
     client.force_login(staff)
 
-    response = client.post(
-        reverse("hotline:alias-add", args=[batch.pk]),
-        {"name": "张店交警", "department": evaluated.department.pk},
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("hotline:alias-add", args=[batch.pk]),
+            {"name": "张店交警", "department": evaluated.department.pk},
+        )
 
+    # Answered before any ticket moved: the re-match is a queued job with a progress card.
+    change = AliasChange.objects.get()
     assert response.status_code == 302
+    assert response["Location"].endswith(f"?alias={change.pk}")
+    assert (change.state, change.done) == ("pending", 0) and len(queued) == 1
+    assert HotlineRecord.objects.filter(department=evaluated.department).count() == 0
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="alias-progress"' in page and "hx-trigger" in page
     assert DepartmentAlias.objects.filter(name="张店交警", department=evaluated.department).exists()
+
+    alias_change_run(change_id=change.pk)  # what the queued Celery job does
+
+    change.refresh_from_db()
+    assert (change.state, change.records, change.total) == ("done", 2, 2)
     assert HotlineRecord.objects.filter(department=evaluated.department).count() == 2
+    card = client.get(reverse("hotline:alias-progress", args=[change.pk])).content.decode()
+    assert "重新匹配了 2 条工单" in card and "hx-trigger" not in card  # polling stops
     page = client.get(reverse("hotline:import", args=[batch.pk])).content.decode()
     assert "已归入 市公安局" in page
+
+
+def test_the_rematch_runs_in_chunks_resumes_and_is_idempotent(staff, evaluated, tmp_path):
+    batch = _imported(tmp_path, [ticket(i, dept="张店交警") for i in range(7)])
+    assert batch.unmatched == {"张店交警": 7}
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the job is run by hand below
+        change = department_alias_add(department=evaluated.department, name="张店交警", actor=staff)
+
+    alias_change_run(change_id=change.pk, chunk=3)
+    alias_change_run(change_id=change.pk, chunk=3)  # delivered twice: nothing more
+
+    change.refresh_from_db()
+    assert (change.state, change.records, change.done, change.total) == ("done", 7, 7, 7)
+    assert DailyStat.objects.get(department=evaluated.department).total == 7
+    assert LogEntry.objects.get_for_object(change).count() == 2  # created, finished
+
+
+def test_an_alias_cannot_be_undone_while_its_rematch_runs(staff, evaluated, tmp_path):
+    _imported(tmp_path, [ticket(1, dept="张店交警")])
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        change = department_alias_add(department=evaluated.department, name="张店交警", actor=staff)
+
+    with pytest.raises(AliasError, match="尚未完成"):
+        department_alias_undo(change=change, actor=staff)
+    assert DepartmentAlias.objects.filter(name="张店交警").exists()
 
 
 def test_analytics_pages_render_from_aggregates(

@@ -534,3 +534,29 @@ def test_district_staff_get_403_for_the_admin_menu_and_lists(world, client):
 
     assert client.get(reverse("admin:index")).status_code == 403
     assert client.get(reverse("admin:issues_suggestion_changelist")).status_code == 403
+
+
+def test_the_audit_trail_list_never_counts_or_scans_the_whole_trail(world, client, monkeypatch):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.paginators import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "limit", 5)
+    user_type = ContentType.objects.get_for_model(world["users"]["admin"])
+    LogEntry.objects.bulk_create(
+        LogEntry(content_type=user_type, object_pk=str(i), object_repr=f"u{i}", action=1)
+        for i in range(12)
+    )
+    client.force_login(world["users"]["admin"])
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("admin:auditlog_logentry_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 6  # counted up to limit + 1, not 12+
+    trail = [q["sql"] for q in ctx.captured_queries if "auditlog_logentry" in q["sql"]]
+    counts = [sql for sql in trail if "COUNT(" in sql.upper()]
+    assert counts and all("LIMIT 6" in sql for sql in counts), counts
+    assert not any("DISTINCT" in sql.upper() and "content_type" in sql for sql in trail)
