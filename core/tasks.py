@@ -10,3 +10,17 @@ from django.db import connection
 def ping() -> dict:
     users = get_user_model().objects.count()
     return {"pong": True, "database": connection.vendor, "users": users}
+
+
+@shared_task(name="exports.run", acks_late=True)
+def export_job_task(job_id: int) -> None:
+    from .exports import export_job_run
+
+    export_job_run(job_id=job_id)
+
+
+@shared_task(name="exports.purge")
+def export_jobs_purge_task() -> int:
+    from .exports import export_jobs_purge
+
+    return export_jobs_purge()
