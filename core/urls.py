@@ -1,5 +1,4 @@
 from django.urls import path
-
 from django.views.decorators.http import require_GET
 
 from . import views

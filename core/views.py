@@ -7,7 +7,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
-from .exports import XLSX, CSV, export_jobs_for_user
+from .exports import CSV, XLSX, export_jobs_for_user
 from .models import ExportJob
 
 
