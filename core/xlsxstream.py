@@ -354,7 +354,21 @@ def rows_xml(
                     columns.append(more(len(columns)))
                     letters.append(columns[-1].letter)
                 width = len(columns)
-            cells.append(cell_xml(columns[index], f"{letters[index]}{number}", value))
+            if type(value) is str:  # the common case, inlined: a call per cell costs 20%
+                if not value:
+                    continue
+                column = columns[index]
+                if value.startswith(FORMULA_STARTS) or value[0].isspace() or value[-1].isspace():
+                    cells.append(cell_xml(column, f"{letters[index]}{number}", value))
+                    continue
+                if _NEEDS_ESCAPE.search(value):
+                    value = value.translate(_ESCAPE)
+                cells.append(
+                    f'<c r="{letters[index]}{number}" s="{column.text}" t="inlineStr">'
+                    f"<is><t>{value}</t></is></c>"
+                )
+            else:
+                cells.append(cell_xml(columns[index], f"{letters[index]}{number}", value))
         tall = height(values) if height else None
         if tall:
             buffer.append(f'<row r="{number}" ht="{tall}" customHeight="1">{"".join(cells)}</row>')
