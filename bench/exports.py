@@ -159,9 +159,9 @@ def records_export(ctx: dict, out: Path) -> None:
         return
     # A tree without the streamed export: the same columns from model objects, written by
     # that tree's workbook_bytes.
-    from core.spreadsheets import Sheet, workbook_bytes
     from django.utils import timezone
 
+    from core.spreadsheets import Sheet, workbook_bytes
     from hotline.models import HotlineRecord
 
     records = HotlineRecord.objects.filter(department_id=evaluated.department_id).order_by(
