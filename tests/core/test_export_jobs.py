@@ -85,7 +85,8 @@ def test_a_job_still_running_shows_its_progress_and_polls(client, campaign):
     client.force_login(staff)
     job = ExportJob.objects.create(
         builder="issues.exports.suggestions_export", title="意见建议", file_name="",
-        user_id=staff.pk, organizer_id=staff.organizer_id, state=ExportJob.State.RUNNING, done=2000, total=8000,
+        user_id=staff.pk, organizer_id=staff.organizer_id, state=ExportJob.State.RUNNING,
+        done=2000, total=8000,
         expires_at=timezone.now() + dt.timedelta(hours=1),
     )  # fmt: skip
 
