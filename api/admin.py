@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from core.admin import OrganizerScopedAdmin, SiteReadOnlyMixin
 from core.audit import audited_update
-from core.exports import Export, export_builder, export_respond
+from core.exportjobs import export_respond
+from core.exports import Export, export_builder
 from core.spreadsheets import Sheet, exported_info
 
 from .models import ApiClient, Scope

@@ -1,8 +1,8 @@
 """Exports that stream: small ones straight into the response, large ones built by a worker.
 
-A view asks `export_respond()` for its answer. Up to EXPORT_DIRECT_ROWS rows (settings,
-5,000 by default) the file is written at once (an .xlsx in memory, a .csv as a streaming
-response); above, an ExportJob is queued and the user is sent to its
+A view asks `core.exportjobs.export_respond()` for its answer. Up to EXPORT_DIRECT_ROWS
+rows (settings, 5,000 by default) the file is written at once (an .xlsx in memory, a .csv
+as a streaming response); above, an ExportJob is queued and the user is sent to its
 page, which shows the progress and offers the download when the file is ready. The file is
 kept in Django's storage for EXPORT_TTL_HOURS (24) and then deleted (`exports.purge`).
 
@@ -24,9 +24,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -75,7 +73,7 @@ def export_builder(function: Callable[..., Export]) -> Callable[..., Export]:
     return function
 
 
-def _builder(path: str) -> Callable[..., Export]:
+def builder_check(path: str) -> Callable[..., Export]:
     function = import_string(path)
     if not getattr(function, "export_builder", False):
         raise ValueError(f"{path} is not an export builder")
@@ -175,40 +173,7 @@ def export_response(export: Export) -> HttpResponse | StreamingHttpResponse:
     return response
 
 
-def export_respond(
-    *, builder: str, params: dict, rows: int, user: Any, title: str
-) -> HttpResponse | StreamingHttpResponse:
-    """Answer an export request: the file itself when it has at most EXPORT_DIRECT_ROWS
-    rows (`rows`, counted by the caller), else a queued job and a redirect to its page."""
-    if rows <= direct_rows():
-        return export_response(_builder(builder)(**params))
-    job = export_job_start(builder=builder, params=params, user=user, title=title, total=rows)
-    return redirect("exports:job", pk=job.pk)
-
-
 # ---------------------------------------------------------------------------- jobs
-def export_job_start(
-    *, builder: str, params: dict, user: Any, title: str, total: int | None = None
-) -> ExportJob:
-    """Queue a job (the worker starts it once this transaction commits)."""
-    from .tasks import export_job_task
-
-    _builder(builder)  # fail here, in the request, on a wrong name
-    hours = getattr(settings, "EXPORT_TTL_HOURS", 24)
-    job = ExportJob.objects.create(
-        builder=builder,
-        params=params,
-        title=title,
-        file_name="",
-        total=total,
-        user_id=user.pk,
-        organizer_id=getattr(user, "organizer_id", None),
-        expires_at=timezone.now() + dt.timedelta(hours=hours),
-    )
-    transaction.on_commit(lambda: export_job_task.delay(job.pk))
-    return job
-
-
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's file into storage, reporting progress on the job row. Safe to run
     again (a worker lost mid-file): it starts the file over."""
@@ -219,7 +184,7 @@ def export_job_run(*, job_id: int) -> ExportJob:
     job.message = "正在生成文件…"
     job.save(update_fields=["state", "started_at", "done", "message"])
     try:
-        export = _builder(job.builder)(**job.params)
+        export = builder_check(job.builder)(**job.params)
         job.file_name = export.file_name
         if export.total is not None:
             job.total = export.total

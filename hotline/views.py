@@ -14,7 +14,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
-from core.exports import export_respond
+from core.exportjobs import export_respond
 from core.spreadsheets import (
     exported_info,
 )

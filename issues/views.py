@@ -33,7 +33,7 @@ from campaigns.selectors import campaign_for_user, public_window
 from campaigns.selectors import public_campaign as get_public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
-from core.exports import export_respond
+from core.exportjobs import export_respond
 from core.messages import validation_error_flash
 from core.spreadsheets import exported_info
 
