@@ -223,7 +223,10 @@ def main() -> None:
     else:
         connection.settings_dict["TEST"]["NAME"] = f"{old_name}_bench_exports"
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    print(f"tree: {ROOT}\ndatabase: {connection.vendor} ({test_db})")
+    import core.spreadsheets
+
+    print(f"tree: {ROOT} (core.spreadsheets from {core.spreadsheets.__file__})")
+    print(f"database: {connection.vendor} ({test_db})")
     try:
         ctx = setup(args.rows, random.Random(args.seed))
         measure("suggestions", suggestions_export, ctx, args.rows, args.runs)
