@@ -221,22 +221,29 @@ def wrapped_lines(value: Any, width: float) -> int:
         return 1
     text = value if isinstance(value, str) else str(value)
     room = width - 1.5
-    if len(text) * CJK_PRINT_WIDTH <= room and "\n" not in text and "\r" not in text:
+    if len(text) * CJK_PRINT_WIDTH <= room and not _LINE_BREAK.search(text):
         return 1  # fits whatever its characters: the common case, decided without counting
     total = 0
     for line in text.splitlines() or [""]:
-        wide = _wide(line)
-        shown = len(line) + wide * (CJK_PRINT_WIDTH - 1.0)
+        # Summed in order, as floats, like the character-by-character sum this replaces.
+        shown = float(len(line)) if line.isascii() else sum(map(_WIDTHS.__getitem__, line))
         total += max(1, math.ceil(shown / room))
     return total
 
 
-def _wide(line: str) -> int:
-    """About how many characters of `line` are East Asian wide: CJK characters take three
-    bytes in UTF-8 (two more than their one character), so the UTF-8 length counts them in
-    C; runs once per wrapped cell of a 50,000-row export. Latin letters with accents (two
-    bytes) count half, emoji (four) one and a half: near enough for a row height."""
-    return 0 if line.isascii() else (len(line.encode()) - len(line)) // 2
+class _PrintWidths(dict):
+    """Character -> its printed width (CJK_PRINT_WIDTH if East Asian wide or full-width, else
+    1.0), worked out once per distinct character: wrapped_lines runs once per row of a
+    50,000-row export."""
+
+    def __missing__(self, ch: str) -> float:
+        self[ch] = width = CJK_PRINT_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1.0
+        return width
+
+
+_WIDTHS = _PrintWidths()
+# What str.splitlines() splits on.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def workbook_write(
