@@ -219,7 +219,8 @@ def main() -> None:
 
     old_name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":  # not the test suite's file: both may run at once
-        connection.settings_dict["TEST"]["NAME"] = "/tmp/pingyi-bench-exports.sqlite3"
+        name = f"/tmp/pingyi-bench-exports-{os.getpid()}.sqlite3"
+        connection.settings_dict["TEST"]["NAME"] = name
     else:
         connection.settings_dict["TEST"]["NAME"] = f"{old_name}_bench_exports"
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
