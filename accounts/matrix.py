@@ -67,6 +67,7 @@ rectification_api     read      -         y     y     -      -          y       
 rectification_api     report    -         -     -     -      -          y       -
 django_admin          open      -         -     y     -      -          -       -
 official_document     download  -         y     y     -      -          -       -
+export_file           download  -         y     y     -      -          -       -
 user_account          manage    -         -     y     -      -          -       -
 notification          receive   -         y     y     y      y          y       y
 notification_robot    manage    -         y     y     -      -          -       -
@@ -172,6 +173,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "issues:record": ("suggestion", "change"),
     "issues:import": ("suggestion", "change"),
     "issues:export": ("suggestion", "view"),
+    "issues:export-csv": ("suggestion", "view"),
     "issues:themes": ("theme", "view"),
     "issues:theme": ("theme", "view"),
     "issues:proposals-unassigned": ("suggestion", "change"),
@@ -217,6 +219,8 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "hotline:department": ("hotline_analytics", "view"),
     # printable exports (issue 16): one department's hotline analytics as a workbook
     "hotline:department-export": ("hotline_analytics", "view"),
+    # ticket lists (issue 21): large ones are built in the background (core/exports.py)
+    "hotline:department-records": ("hotline_records", "view"),
     # rectification (staff prefix /staff/<slug>/rectification/…, liaison prefix
     # /workspace/liaison/rectification/…, public /<slug>/progress/…)
     "rectification:dashboard": ("rectification", "view"),
@@ -319,6 +323,11 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "notifications:robot": ("notification_robot", "manage"),
     "notifications:robot-delete": only(POST=("notification_robot", "manage")),
     "notifications:log": only(GET=("notification_log", "view")),
+    # exports (issue 21): a large export's progress page and download (requester's
+    # committee only, per object in core/views.py)
+    "exports:job": only(GET=("export_file", "download")),
+    "exports:job-progress": only(GET=("export_file", "download")),
+    "exports:job-download": only(GET=("export_file", "download")),
 }
 
 # The Django admin: the matrix gates it as a whole (MatrixMiddleware), and Django's own

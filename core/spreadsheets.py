@@ -18,11 +18,14 @@ import datetime
 import io
 import itertools
 import math
+import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
+
+from .xlsxstream import rows_xml, xml_text
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -216,87 +219,146 @@ def wrapped_lines(value: Any, width: float) -> int:
     """How many lines `value` takes when wrapped in a column `width` units wide."""
     if value is None or width <= 2:
         return 1
+    text = value if isinstance(value, str) else str(value)
+    room = width - 1.5
+    if len(text) * CJK_PRINT_WIDTH <= room and not _LINE_BREAK.search(text):
+        return 1  # fits whatever its characters: the common case, decided without counting
     total = 0
-    for line in str(value).splitlines() or [""]:
-        shown = sum(
-            CJK_PRINT_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in line
-        )
-        total += max(1, math.ceil(shown / (width - 1.5)))
+    for line in text.splitlines() or [""]:
+        # Summed in order, as floats, like the character-by-character sum this replaces.
+        shown = float(len(line)) if line.isascii() else sum(map(_WIDTHS.__getitem__, line))
+        total += max(1, math.ceil(shown / room))
     return total
 
 
-def _row_height(
-    sheet: Any, row: int, values: Sequence[Any], widths: Sequence[float], wrapped: Iterable[int]
-) -> None:
-    """Give row `row` the height its wrapped cells need. LibreOffice (7.4) keeps the default
-    height of a row without one when it opens an .xlsx, so a wrapped long text would print
-    its first line only; Excel shows the same height."""
-    from openpyxl.worksheet.dimensions import RowDimension
+class _PrintWidths(dict):
+    """Character -> its printed width (CJK_PRINT_WIDTH if East Asian wide or full-width, else
+    1.0), worked out once per distinct character: wrapped_lines runs once per row of a
+    50,000-row export."""
 
-    lines = max(
-        (wrapped_lines(values[i], widths[i]) for i in wrapped if i < len(values)), default=1
+    def __missing__(self, ch: str) -> float:
+        self[ch] = width = CJK_PRINT_WIDTH if unicodedata.east_asian_width(ch) in "WF" else 1.0
+        return width
+
+
+_WIDTHS = _PrintWidths()
+# What str.splitlines() splits on.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def workbook_write(
+    sheets: Iterable[Sheet | tuple],
+    info: PrintInfo | None,
+    target: IO[bytes],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the XLSX of these tables, set up to print (see print_setup), into `target` (a
+    binary file object) as the rows come (core.xlsxstream): 100,000 rows never sit in memory;
+    only the first FIT_SAMPLE_ROWS of a sheet are held, to fit the column widths. A sheet
+    may be given as a `Sheet` or as a (title, headers, rows, widths) tuple. `progress` gets
+    the number of rows written so far every few thousand rows. Returns the rows written."""
+    from .xlsxstream import WorkbookWriter
+
+    writer = WorkbookWriter(target, header_fill=HEADER_FILL_COLOR)
+    total = 0
+    for position, spec in enumerate(sheets):
+        done = total
+        total += _sheet_write(
+            writer,
+            position,
+            spec if isinstance(spec, Sheet) else Sheet(*spec),
+            info or PrintInfo(),
+            (lambda count: progress(done + count)) if progress else None,  # noqa: B023
+        )
+    writer.close()
+    if progress:
+        progress(total)
+    return total
+
+
+class _TableLayout:
+    """A sheet's columns once its widths are known: which wrap, their cell formats, and the
+    height a row needs for its wrapped text."""
+
+    def __init__(self, styles: Any, spec: Sheet, widths: list[int]) -> None:
+        self.styles, self.spec, self.widths = styles, spec, widths
+        self.wrapped = [index for index, width in enumerate(widths) if width >= WRAP_WIDTH]
+        # The rows of a sheet with wrapped text align to the top, so a tall row reads across.
+        self.align = "top" if self.wrapped else ""
+
+    def column(self, index: int) -> Any:
+        from .xlsxstream import Column
+
+        wrap = index < len(self.widths) and self.widths[index] >= WRAP_WIDTH
+        alignment = "wrap" if wrap else self.align
+        return Column(self.styles, index, alignment, self.spec.formats.get(index))
+
+    def height(self, values: Sequence[Any]) -> int | None:
+        widths = self.widths
+        count = max(
+            (wrapped_lines(values[i], widths[i]) for i in self.wrapped if i < len(values)),
+            default=1,
+        )
+        return count * LINE_HEIGHT if count > 1 else None
+
+
+def _sheet_write(
+    writer: Any, position: int, spec: Sheet, info: PrintInfo, progress: Callable | None
+) -> int:
+    from .xlsxstream import SheetPart, column_letter, print_xml
+
+    styles = writer.styles
+    rows = iter(spec.rows)
+    sample = list(itertools.islice(rows, FIT_SAMPLE_ROWS))
+    widths = fitted_widths(spec.headers, sample, spec.formats, spec.widths)
+    layout = _TableLayout(styles, spec, widths)
+    landscape = sum(widths) > PORTRAIT_WIDTH if spec.landscape is None else spec.landscape
+    head = " · ".join(part for part in (info.campaign, spec.title) if part)
+    foot = " · ".join(part for part in (info.version, info.frozen) if part)
+    out = writer.sheet(spec.title)
+    part = SheetPart(
+        out,
+        widths=widths,
+        print_xml=print_xml(landscape=landscape, header=_hf_text(head), footer_left=_hf_text(foot)),
     )
-    if lines > 1:
-        sheet.row_dimensions[row] = RowDimension(sheet, index=row, ht=lines * LINE_HEIGHT)
+    header_xf = styles.xf(bold=True, fill=True, alignment="header")
+    header_quoted = styles.xf(bold=True, fill=True, alignment="header", quote=True)
+    cells = []
+    for index, title in enumerate(spec.headers):
+        style = header_quoted if str(title).startswith(FORMULA_STARTS) else header_xf
+        ref = f"{column_letter(index + 1)}1"
+        text = xml_text(str(title))
+        cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{text}</t></is></c>')
+    lines = max(
+        (wrapped_lines(t, w) for t, w in zip(spec.headers, widths, strict=False)), default=1
+    )
+    tall = f' ht="{lines * LINE_HEIGHT}" customHeight="1"' if lines > 1 else ""
+    part.write_rows([f'<row r="1"{tall}>{"".join(cells)}</row>'])
+    written = rows_xml(
+        [layout.column(index) for index in range(len(widths))],
+        itertools.chain(sample, rows),
+        first_row=2,
+        more=layout.column,
+        height=layout.height if layout.wrapped else None,
+        sink=part.write_rows,
+        progress=progress,
+    )
+    part.max_column = max(len(spec.headers), 1)
+    part.rows = written + 1
+    part.close()
+    out.close()
+    last = column_letter(part.max_column)
+    writer.define_names(position, title_rows="1:1", filter_ref=f"$A$1:${last}${written + 1}")
+    return written
 
 
 def workbook_bytes(sheets: Iterable[Sheet | tuple], info: PrintInfo | None = None) -> bytes:
-    """The XLSX of these tables, set up to print (see print_setup). Rows are streamed
-    (write-only workbook): 100,000 rows of rejected hotline tickets never sit in memory as
-    cell objects; only the first FIT_SAMPLE_ROWS are looked at twice to fit the widths. A
-    sheet may be given as a `Sheet` or as a (title, headers, rows, widths) tuple."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOR)
-    header_align = Alignment(wrap_text=True, vertical="center")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")  # beside wrapped text, so a tall row reads across
-    for spec in sheets:
-        if not isinstance(spec, Sheet):
-            spec = Sheet(*spec)
-        sheet = workbook.create_sheet(spec.title)
-        rows = iter(spec.rows)
-        sample = list(itertools.islice(rows, FIT_SAMPLE_ROWS))
-        widths = fitted_widths(spec.headers, sample, spec.formats, spec.widths)
-        wrapped = set()
-        for column, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(column)].width = width
-            if width >= WRAP_WIDTH:
-                wrapped.add(column - 1)
-        print_setup(sheet, info, widths, landscape=spec.landscape)
-        sheet.freeze_panes = "A2"
-        header = []
-        for title in spec.headers:
-            cell = cell_set(WriteOnlyCell(sheet), title)
-            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_align
-            header.append(cell)
-        _row_height(sheet, 1, spec.headers, widths, range(len(widths)))
-        sheet.append(header)
-        count = 1
-        for values in itertools.chain(sample, rows):
-            count += 1
-            if wrapped:
-                _row_height(sheet, count, values, widths, wrapped)
-            cells = []
-            for index, value in enumerate(values):
-                cell = cell_set(WriteOnlyCell(sheet), value)
-                if index in wrapped:
-                    cell.alignment = wrap
-                elif wrapped:
-                    cell.alignment = top
-                number_format = spec.formats.get(index)
-                if number_format and value is not None and not isinstance(value, str):
-                    cell.number_format = number_format
-                cells.append(cell)
-            sheet.append(cells)
-            sheet.row_dimensions.pop(count, None)  # written: keep no per-row objects
-        last = get_column_letter(max(len(spec.headers), 1))
-        sheet.auto_filter.ref = f"A1:{last}{count}"
-    return workbook_save(workbook)
+    """The XLSX of these tables (workbook_write) as bytes: for small workbooks; large ones
+    are written to a file (core.exportjobs)."""
+    buffer = io.BytesIO()
+    workbook_write(sheets, info, buffer)
+    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- sheets laid out by hand
@@ -306,7 +368,6 @@ def shown_width(value: Any, number_format: str | None = None) -> int:
     numeric = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
     if not numeric or not number_format or number_format == "General":
         return display_width(value, number_format)
-    import re
 
     code = number_format.split(";")[0]
     literal = "".join(re.findall(r'"([^"]*)"', code))

@@ -26,4 +26,9 @@ urlpatterns = [
         views.department_analytics_export,
         name="department-export",
     ),
+    path(
+        "staff/<slug:slug>/hotline/departments/<slug:department_slug>/records.<str:fmt>",
+        views.department_records_export,
+        name="department-records",
+    ),
 ]

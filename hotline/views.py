@@ -1,13 +1,11 @@
 """Staff pages of the hotline: upload and follow an import, its report, aliases, and the
 analytics of a campaign and of a department. HTTP only: selectors and services do the work."""
 
-import csv
 import datetime as dt
-import io
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,21 +15,16 @@ from accounts.models import Role
 from accounts.permissions import role_required
 from campaigns.models import EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, campaigns_for_user
+from core.exportjobs import export_respond
 from core.spreadsheets import (
-    INTEGER,
-    Sheet,
     exported_info,
-    safe_cell,
-    safe_text,
-    workbook_bytes,
 )
 from core.upload_handlers import upload_limits
 
 from . import conf, selectors
-from .exports import department_analytics_xlsx
+from .exports import department_analytics_xlsx, department_records
 from .forms import AliasForm, ImportUploadForm
-from .importing.parsing import FileError, map_header, rejected_cells
-from .models import AliasChange, ImportBatch, ImportRowError
+from .models import AliasChange, ImportBatch
 from .services import (
     AliasError,
     department_alias_add,
@@ -118,69 +111,20 @@ def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "hotline/_import_progress.html", _progress_context(batch, request.user))
 
 
-def _header_columns(header: list) -> dict[str, int]:
-    """Field → column of a batch's stored header ({} when it no longer maps)."""
-    try:
-        return map_header(header).columns
-    except FileError:
-        return {}
-
-
-def _shown_cells(raw: list, columns: dict[str, int]) -> list:
-    """A rejected row's cells with phone numbers masked. They are masked when kept; again
-    here for rows kept before typed-in numbers were. A repeated ticket keeps only its number."""
-    return rejected_cells(raw, columns) if len(raw) > 1 else raw
-
-
 @staff_only
 def import_errors(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The rejected rows as CSV (UTF-8 with BOM, so Excel opens it) or XLSX."""
+    """The rejected rows as CSV (UTF-8 with BOM, so Excel opens it) or XLSX: at once up to
+    EXPORT_DIRECT_ROWS rows, else built in the background (the answer is its progress page)."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("只能导出 xlsx 或 csv")
     batch = _batch_or_404(request, pk)
-    rows = ImportRowError.objects.filter(batch=batch).order_by("row_number")
-    # The file's own header after row number and reason: staff fix the rows, delete the
-    # first two columns and import the file again.
-    header = ["行号", "原因", *(batch.header or ["原始内容"])]
-    columns = _header_columns(batch.header or [])
-    filename = f"hotline-batch-{batch.pk}-rejected.{fmt}"
-    if fmt == "xlsx":
-        title = f"{batch.source.name} · 导入批次 {batch.pk} · {batch.file_name}"
-        body = workbook_bytes(
-            [
-                Sheet(
-                    "被拒绝的行",
-                    header,
-                    (
-                        [error.row_number, error.reason, *_shown_cells(error.raw, columns)]
-                        for error in rows.iterator(chunk_size=2000)
-                    ),
-                    [0, 30],
-                    {0: INTEGER},
-                )
-            ],
-            exported_info(title),
-        )
-        response = HttpResponse(
-            body,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-
-        def lines():
-            out = io.StringIO()
-            writer = csv.writer(out)
-            out.write("\ufeff")
-            writer.writerow([safe_text(name) for name in header])
-            for error in rows.iterator(chunk_size=2000):
-                cells = _shown_cells(error.raw, columns)
-                writer.writerow([error.row_number, error.reason, *[safe_cell(c) for c in cells]])
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
-            yield out.getvalue()
-
-        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return export_respond(
+        builder="hotline.exports.rejected_rows_export",
+        params={"batch_id": batch.pk, "fmt": fmt},
+        rows=batch.row_errors.count(),
+        user=request.user,
+        title=f"导入批次 {batch.pk} · {batch.file_name} · 被拒绝的行",
+    )
 
 
 def _alias_change_shown(request: HttpRequest) -> AliasChange | None:
@@ -286,6 +230,34 @@ def department_analytics_export(
     filename = f"hotline-{campaign.slug}-{evaluated.department.slug}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@staff_only
+def department_records_export(
+    request: HttpRequest, slug: str, department_slug: str, fmt: str
+) -> HttpResponse:
+    """The department's tickets of the evaluation period as .xlsx or .csv: at once up to
+    EXPORT_DIRECT_ROWS rows, else built in the background (the answer is its progress page)."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("只能导出 xlsx 或 csv")
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    evaluated = get_object_or_404(
+        EvaluatedDepartment.objects.select_related("department"),
+        campaign=campaign,
+        department__slug=department_slug,
+    )
+    records = department_records(
+        department_id=evaluated.department_id,
+        start=campaign.evaluation_start,
+        end=campaign.evaluation_end,
+    )
+    return export_respond(
+        builder="hotline.exports.department_records_export",
+        params={"evaluated_id": evaluated.pk, "fmt": fmt},
+        rows=records.count(),
+        user=request.user,
+        title=f"{campaign.title} · {evaluated.department.name} · 12345热线工单",
+    )
 
 
 def department_panel(*, department_id: int, start: dt.date, end: dt.date) -> dict:

@@ -20,6 +20,12 @@ urlpatterns = [
     path(f"{STAFF}suggestions/record/", views.record, name="record"),
     path(f"{STAFF}suggestions/import/", views.import_suggestions, name="import"),
     path(f"{STAFF}suggestions/export.xlsx", views.export_suggestions, name="export"),
+    path(
+        f"{STAFF}suggestions/export.csv",
+        views.export_suggestions,
+        {"fmt": "csv"},
+        name="export-csv",
+    ),
     path(f"{STAFF}suggestions/themes/", views.themes, name="themes"),
     path(f"{STAFF}suggestions/themes/<int:pk>/", views.theme_detail, name="theme"),
     path(f"{STAFF}suggestions/proposals/", views.proposals, name="proposals-unassigned"),

@@ -33,13 +33,14 @@ from campaigns.selectors import campaign_for_user, public_window
 from campaigns.selectors import public_campaign as get_public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
+from core.exportjobs import export_respond
 from core.malformed import whole_number
 from core.messages import validation_error_flash
 from core.spreadsheets import exported_info
 
 from . import services
 from .challenge import challenge_new, challenge_submission_key, challenge_verify
-from .exports import Counted, funnel_xlsx, suggestion_rows, suggestions_xlsx
+from .exports import funnel_xlsx
 from .filters import PER_PAGE_CHOICES, KeyIssueBoardFilter, per_page
 from .forms import (
     ContactExportForm,
@@ -556,9 +557,10 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def export_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
-    """The triage list (its filters in the query string) as a workbook. GET: without the
-    citizens' contact details. POST with 包含联系方式 ticked: with them, audited."""
+def export_suggestions(request: HttpRequest, slug: str, fmt: str = "xlsx") -> HttpResponse:
+    """The triage list (its filters in the query string) as a workbook or CSV. GET: without
+    the citizens' contact details. POST with 包含联系方式 ticked: with them, audited. More
+    than EXPORT_DIRECT_ROWS rows: built in the background, the answer is its progress page."""
     campaign = campaign_for_user(user=request.user, slug=slug)
     departments = list(evaluated_departments(campaign=campaign))
     filters = TriageFilterForm(
@@ -570,21 +572,21 @@ def export_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     data = filters.cleaned_data if filters.is_valid() else {}
     asked = ContactExportForm(request.POST) if request.method == "POST" else None
     include_contact = bool(asked and asked.is_valid())
-    suggestions = suggestion_triage(campaign=campaign, filters=data).iterator(chunk_size=2000)
-    rows = Counted(suggestion_rows(suggestions, include_contact=include_contact))
-    body = suggestions_xlsx(
-        rows, include_contact=include_contact, info=exported_info(campaign.title)
+    params = {
+        "campaign_id": campaign.pk,
+        "query": request.GET.urlencode(),
+        "fmt": fmt,
+        "user_id": request.user.pk,
+        "include_contact": include_contact,
+        "reason": asked.cleaned_data["reason"] if asked is not None and include_contact else "",
+    }
+    return export_respond(
+        builder="issues.exports.suggestions_export",
+        params=params,
+        rows=suggestion_triage(campaign=campaign, filters=data).count(),
+        user=request.user,
+        title=f"{campaign.title} · 意见建议" + ("（含联系方式）" if include_contact else ""),
     )
-    if asked is not None and include_contact:
-        services.suggestion_contacts_exported(
-            campaign=campaign,
-            actor=request.user,
-            rows=rows.count,
-            reason=asked.cleaned_data["reason"],
-            filters=request.GET.urlencode(),
-        )
-    suffix = "-contacts" if include_contact else ""
-    return _xlsx(body, f"suggestions-{campaign.slug}{suffix}.xlsx")
 
 
 @role_required(*STAFF)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("rectification.urls")),
     path("", include("scoring.urls")),
     path("", include("hotline.urls")),
+    path("", include("core.urls")),
     # Old addresses answer 301 to their new place (bookmarks keep working).
     path("", include("pingyi.urls_legacy")),
     # Campaign pages use clean slugs (/2021/) and so come last.

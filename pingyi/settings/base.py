@@ -182,7 +182,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*/5"),
     },
+    # Export files are kept a day (core/exports.py); expired ones are deleted hourly.
+    "exports-purge": {"task": "exports.purge", "schedule": crontab(minute=17)},
 }
+# Exports of more rows than this are built by a worker, with a progress page (core/exports.py).
+EXPORT_DIRECT_ROWS = env.int("EXPORT_DIRECT_ROWS", default=5000)
+EXPORT_TTL_HOURS = 24
 CELERY_IMPORTS = ["core.tasks", "rectification.tasks", "notifications.tasks"]
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
