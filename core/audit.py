@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.db.models.signals import pre_save
 from django.utils.encoding import smart_str
 
 CHUNK = 2000
@@ -62,10 +63,18 @@ def audit_register(model: type[Model], **options) -> None:
 
 
 def _context() -> dict:
+    """auditlog's context (actor, address) while it is in force: inside AuditlogMiddleware's
+    request or a set_actor block. auditlog never resets its context variable, so what a
+    finished request or task left behind in this thread is ignored: its signal receiver is
+    gone, and taking its actor would name the wrong person."""
     try:
-        return auditlog_value.get()
+        context = auditlog_value.get()
     except LookupError:
         return {}
+    duid = context.get("signal_duid")
+    if duid is None or not any(key[0] == duid for key, *_ in pre_save.receivers):
+        return {}
+    return context
 
 
 def _entries(pairs, *, action: int, actor, fields=None) -> list[LogEntry]:
@@ -233,5 +242,17 @@ def audit_actor(actor) -> Iterator[None]:
     if _context().get("actor") is not None or not getattr(actor, "is_authenticated", False):
         yield
         return
-    with set_actor(actor):
-        yield
+    # auditlog sets its context variable and never resets it: reset it on the way out, so
+    # what this block set does not outlive it (see _context).
+    token = auditlog_value.set({})
+    try:
+        with set_actor(actor):
+            yield
+    finally:
+        auditlog_value.reset(token)
+
+
+def audit_context_clear() -> None:
+    """Start a worker's task with no actor: whatever an earlier task or request in this
+    thread left in auditlog's context variable is not this task's (pingyi/celery.py)."""
+    auditlog_value.set({})

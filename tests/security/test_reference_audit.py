@@ -80,13 +80,18 @@ def test_every_reference_model_records_create_update_and_delete():
         assert LogEntry.objects.filter(content_type__model=model._meta.model_name).exists(), model
 
 
-def test_an_alias_added_and_undone_through_the_hotline_service_is_audited():
+def test_an_alias_added_and_undone_through_the_hotline_service_is_audited(
+    django_capture_on_commit_callbacks,
+):
     department = DepartmentFactory(short_name="某某局")
 
-    department_alias_add(department=department, name="市某某局热线名", actor=None)
+    # The re-match is a job queued on commit: run it, as a worker would, before the undo.
+    with django_capture_on_commit_callbacks(execute=True):
+        department_alias_add(department=department, name="市某某局热线名", actor=None)
     alias = DepartmentAlias.objects.get(department=department)
     alias_pk = alias.pk
-    department_alias_undo(change=AliasChange.objects.get(), actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        department_alias_undo(change=AliasChange.objects.get(), actor=None)
 
     entries = LogEntry.objects.filter(
         content_type__model="departmentalias", object_pk=str(alias_pk)
@@ -99,3 +104,22 @@ def test_an_alias_added_and_undone_through_the_hotline_service_is_audited():
         None,
         "市某某局热线名",
     ]
+
+
+def test_each_actor_block_names_its_own_actor_one_after_another_in_one_thread():
+    """What a worker thread does task after task: auditlog never resets its context variable,
+    so before the fix the second block found the first actor "set", skipped, and its entry
+    had no actor at all."""
+    from core.audit import audit_actor
+
+    first, second = AdminFactory(), AdminFactory()
+    department = DepartmentFactory(name="测试市水务局")
+    with audit_actor(first):
+        department.name = "测试市水务管理局"
+        department.save()
+    with audit_actor(second):
+        department.name = "测试市水务局（更正）"
+        department.save()
+
+    entries = LogEntry.objects.get_for_object(department).order_by("timestamp", "pk")
+    assert [e.actor for e in entries.filter(action=LogEntry.Action.UPDATE)] == [first, second]
