@@ -112,3 +112,11 @@ class MalformedInputMiddleware:
         if message is not None:
             return bad_request_response(request, message)
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        """A number in a form or JSON body too large for the database: PostgreSQL's lookups
+        refuse it as "no such row" (Django checks the column's range), SQLite's driver raises
+        OverflowError; either way it is the client's input, not a server error."""
+        if isinstance(exception, OverflowError):
+            return bad_request_response(request, "提交的内容中有数值超出范围。")
+        return None

@@ -262,3 +262,22 @@ def test_ids_posted_by_hand_that_int_refuses_are_ignored_not_a_500(world, client
     response = client.post(reverse("issues:triage", args=[world["kwargs"]["slug"]]), data)
 
     assert response.status_code in (200, 302)
+
+
+def test_a_number_too_large_for_sqlite_in_a_form_body_is_a_400(client):
+    """Members posted as 2**70 when staff open a selection vote: the multiple choice looks them
+    up with pk__in, which SQLite's driver cannot bind (OverflowError) and PostgreSQL answers
+    with no rows. Either way a 400 or the form's own error, never a 500."""
+    from tests.campaigns.voting_helpers import vote_setup
+
+    staff, batch, _ = vote_setup()
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("campaigns-staff:vote-open", args=[batch.campaign.slug, batch.number]),
+        {"members": [str(2**70)]},
+    )
+
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 400:
+        assert "提交的内容中有数值超出范围" in response.content.decode()
