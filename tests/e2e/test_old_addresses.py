@@ -42,7 +42,13 @@ def test_staff_cannot_create_a_campaign_whose_slug_is_a_system_path(page, campai
     page.get_by_label("评价期结束").fill("2022-10-31")
     page.get_by_role("button", name="创建").click()
 
-    expect(page.get_by_text("该网址标识与系统路径冲突（staff），请换一个。")).to_be_visible()
+    # Under the field, and named again in the error summary at the top.
+    expect(
+        page.locator(".field-error", has_text="该网址标识与系统路径冲突（staff），请换一个。")
+    ).to_be_visible()
+    expect(
+        page.locator(".error-summary a", has_text="该网址标识与系统路径冲突（staff），请换一个。")
+    ).to_be_visible()
     screenshot(page, "campaign-new-reserved-slug")
 
     page.get_by_label("网址标识").fill("y2022")

@@ -29,7 +29,9 @@ def test_staff_see_a_zip_bomb_refused_on_the_hotline_import_page(page, tmp_path,
     page.get_by_label("工单文件").set_input_files(str(bomb))
     page.get_by_role("button", name="上传并导入").click()
 
-    expect(page.get_by_text("压缩炸弹")).to_be_visible()
+    # Under the field, and named again in the error summary at the top.
+    expect(page.locator(".field-error", has_text="压缩炸弹")).to_be_visible()
+    expect(page.locator(".error-summary a", has_text="压缩炸弹")).to_be_visible()
     screenshot(page, "hotline-import-zip-bomb-refused")
     assert ImportBatch.objects.count() == 0
     assert not any((tmp_path / "media").rglob("*.xlsx"))
