@@ -75,6 +75,22 @@ def celery_worker_process(transactional_db):
         yield worker
 
 
+@pytest.fixture
+def eager_celery(settings):
+    """Tasks run in the test process right after the commit, broker or not: for tests of what
+    a task does, not of how it travels (tests/integration covers that with a real worker).
+    On the PostgreSQL + Redis run a task would otherwise wait in Redis for a worker that this
+    test does not start."""
+    from celery import current_app
+
+    conf = current_app.conf
+    before = (conf.task_always_eager, conf.task_eager_propagates)
+    conf.task_always_eager = conf.task_eager_propagates = True
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = before
+
+
 # ----------------------------------------------------------------------------- browser
 def ensure_system_deps() -> None:
     """Install Chromium, CJK fonts and docker-compose if missing (root only; see the script)."""

@@ -19,7 +19,7 @@ from core.models import ExportJob
 from tests.factories import ROLE_FACTORIES, AdminFactory, StaffFactory
 from tests.issues.factories import SuggestionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 HOSTILE = '=HYPERLINK("http://evil.example","点我")'
 

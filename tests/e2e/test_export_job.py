@@ -8,7 +8,11 @@ from tests.conftest import login, screenshot
 from tests.factories import CampaignFactory, EvaluatedDepartmentFactory, StaffFactory
 from tests.issues.factories import SuggestionFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_celery"),
+]
 
 
 def test_staff_download_a_large_export_from_its_progress_page(page, settings):

@@ -11,7 +11,11 @@ from tests.conftest import login, screenshot
 from tests.factories import LiaisonFactory, StaffFactory
 from tests.support.robots import RobotServer
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("eager_celery"),
+]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hotline.services import import_batch_create, import_batch_run
 from tests.factories import ROLE_FACTORIES, EvaluatedDepartmentFactory, StaffFactory
 from tests.hotline.factories import ticket, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture

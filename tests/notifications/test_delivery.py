@@ -18,7 +18,7 @@ from notifications.models import Channel, Delivery, Message, Preference, QuietHo
 from notifications.tasks import deliver_task, send_digests
 from tests.factories import LiaisonFactory, MemberFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from tests.issues.factories import KeyIssueFactory, SuggestionFactory
 from tests.rectification.factories import MeasureFactory, PlanFactory
 from tests.scoring.factories import campaign_with_batch
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from rectification import services
 from rectification.models import Notice
 from rectification.reminders import reminders_send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from core.models import ExportJob
 from tests.factories import AdminFactory
 from tests.issues.factories import KeyIssueFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 def test_a_long_filtered_audit_log_is_built_by_a_worker(

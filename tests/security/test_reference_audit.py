@@ -18,7 +18,7 @@ from tests.factories import (
     TownFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
 
 
 def test_renaming_a_department_in_the_admin_keeps_old_and_new_name_actor_and_time(client):
