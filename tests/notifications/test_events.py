@@ -75,6 +75,30 @@ def test_returned_update_tells_the_liaison_why_and_the_robot_only_that(
     assert "被退回" in robot_text and "覆盖学校名单" not in robot_text  # the reason stays private
 
 
+def test_returned_plan_tells_the_liaison_why_each_time_and_the_robot_only_that(
+    plan, robot_server, django_capture_on_commit_callbacks
+):
+    Robot.objects.create(
+        platform=Channel.WECOM,
+        organizer=plan.staff.organizer,
+        department=plan.liaison.department,
+        name="部门群",
+        url=f"{robot_server.url}/cgi-bin/webhook/send?key=k",
+    )
+    for reason in ("请补充经费保障措施", "完成时限过晚"):
+        rect.plan_update(plan=plan, actor=plan.liaison, goals=reason, deadline=plan.deadline)
+        rect.plan_submit(plan=plan, actor=plan.liaison)
+        with django_capture_on_commit_callbacks(execute=True):
+            rect.plan_return(plan=plan, actor=plan.staff, reason=reason)
+
+    returned = Message.objects.filter(recipient=plan.liaison, event="rectification.plan_returned")
+    assert sorted("退回理由：请补充经费保障措施" in m.body for m in returned) == [False, True]
+    assert "退回理由：完成时限过晚" in returned.first().body
+    texts = robot_server.texts()
+    assert len(texts) == 2 and all("被退回修改" in t for t in texts)
+    assert not any("经费保障" in t or "过晚" in t for t in texts)
+
+
 def test_not_satisfied_verdict_names_the_new_deadline(plan, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         rect.verdict_record(
