@@ -1,6 +1,7 @@
 """Input shapes for the campaign pages; the rules live in services."""
 
 from django import forms
+from django.utils import timezone
 
 from .models import Campaign, validate_campaign_slug
 from .stages import Stage
@@ -77,7 +78,35 @@ class StagePlanForm(forms.Form):
     planned_end = forms.DateField(label="计划结束", widget=DATE, required=False)
 
 
-class VoteOpenForm(forms.Form):
+def closes_at_check(value):
+    """A planned closing time must lie ahead (services check it again)."""
+    if value is not None and value <= timezone.now():
+        raise forms.ValidationError("计划截止时间须晚于现在。")
+    return value
+
+
+class ClosesAtForm(forms.Form):
+    """The optional planned closing time (计划截止时间) of a vote or scoring session."""
+
+    closes_at = forms.DateTimeField(
+        label="计划截止时间（可不填）",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "计划截止时间的格式不对，请按“年-月-日 时:分”填写。"},
+        help_text="到时不会自动结束，仍由评议办结束；截止前会提醒尚未投票的组成人员。",
+    )
+
+    def clean_closes_at(self):
+        return closes_at_check(self.cleaned_data.get("closes_at"))
+
+    def closes_at_value(self) -> str:
+        """The time as the review page posts it again on confirmation (local, minutes)."""
+        value = self.cleaned_data.get("closes_at")
+        return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+class VoteOpenForm(ClosesAtForm):
     members = forms.ModelMultipleChoiceField(
         label="有投票权的常委会组成人员",
         queryset=None,

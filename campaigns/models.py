@@ -266,6 +266,9 @@ class VoteSession(FrozenModel, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="开启人"
     )
     opened_at = models.DateTimeField("开始时间", default=timezone.now)
+    # Optional, set by staff when opening: shown on the ballot; members who have not voted
+    # hear NOTIFY_CLOSING_SOON_HOURS before it (campaigns.notify). Staff still close by hand.
+    closes_at = models.DateTimeField("计划截止时间", null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

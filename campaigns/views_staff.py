@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import WORKSPACE_ROLES, role_required
@@ -257,7 +258,9 @@ def vote_open(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         "members": sorted(m.pk for m in members),
         "nominations": [[n.pk, n.department_id] for n in nominations],
         "slots": batch.slots,
+        "closes_at": form.closes_at_value(),
     }
+    closes_at = form.cleaned_data["closes_at"]
     if not confirmed(request, action="vote.open", payload=payload):
         return review_response(
             request,
@@ -270,15 +273,22 @@ def vote_open(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                     ("应选名额", f"{batch.slots or 0} 个"),
                     ("候选部门（单位）", f"{len(nominations)} 个"),
                     ("投票人", f"{len(members)} 人：" + "、".join(m.display_name for m in members)),
+                    (
+                        "计划截止时间",
+                        f"{timezone.localtime(closes_at):%Y-%m-%d %H:%M}"
+                        if closes_at
+                        else "未设定",
+                    ),
                 ],
                 items=[n.department.name for n in nominations],
-                fields=[("members", m.pk) for m in members],
+                fields=[("members", m.pk) for m in members]
+                + [("closes_at", form.closes_at_value())],
                 confirm_label="确认开始票决",
                 back_url=_batch_url(batch) + "#vote",
             ),
         )
     try:
-        services.vote_open(batch=batch, actor=request.user, members=members)
+        services.vote_open(batch=batch, actor=request.user, members=members, closes_at=closes_at)
     except ValidationError as exc:
         _refused(request, exc)
     else:

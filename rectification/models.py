@@ -28,6 +28,8 @@ class Plan(models.Model):
     state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DRAFT)
     # 1 for the first rectification; +1 each time the committee orders re-rectification.
     round = models.PositiveSmallIntegerField("整改轮次", default=1)
+    # Why staff sent the submitted plan back (plan_return); cleared when it is resubmitted.
+    return_reason = models.TextField("退回理由", blank=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:

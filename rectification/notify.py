@@ -33,6 +33,16 @@ for event in (
         group=GROUP,
     ),
     events.EventType(
+        code="rectification.plan_returned",
+        label="整改方案被退回修改",
+        roles=LIAISON,
+        title="【整改方案被退回】{department}",
+        body="{department}“{issue}”提交的整改方案被评议办退回修改。退回理由：{reason}。请修改后重新提交审核。",
+        robot="{department}“{issue}”提交的整改方案被退回修改，请联络员查看退回理由并重新提交。",
+        channels=WORK,
+        group=GROUP,
+    ),
+    events.EventType(
         code="rectification.update_returned",
         label="整改进展被退回",
         roles=LIAISON,

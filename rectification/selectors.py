@@ -473,6 +473,7 @@ ACTION_LABELS = {
     "plan.edit": "修改整改目标或时限",
     "plan.submit": "提交整改方案",
     "plan.publish": "公开整改承诺",
+    "plan.return": "退回整改方案",
     "measure.add": "新增整改措施",
     "measure.edit": "修改整改措施",
     "measure.done": "标记措施完成",

@@ -53,8 +53,8 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return at or timezone.now()
 
 
-def event_record(*, key_issue_id: int, actor, action: str, detail: str = "", at=None) -> None:
-    Event.objects.create(
+def event_record(*, key_issue_id: int, actor, action: str, detail: str = "", at=None) -> Event:
+    return Event.objects.create(
         key_issue_id=key_issue_id, actor=actor, action=action, detail=detail, at=_now(at)
     )
 
@@ -90,9 +90,35 @@ def plan_submit(*, plan: Plan, actor, at=None) -> Plan:
         raise ValidationError("请先填写整改目标和完成时限。")
     if not plan.measures.exists():
         raise ValidationError("请至少填写一项整改措施。")
-    plan.state = Plan.State.SUBMITTED
-    plan.save(update_fields=["state", "updated_at"])
+    plan.state, plan.return_reason = Plan.State.SUBMITTED, ""
+    plan.save(update_fields=["state", "return_reason", "updated_at"])
     event_record(key_issue_id=plan.key_issue_id, actor=actor, action="plan.submit", at=at)
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, plan: Plan, actor, reason: str, at=None) -> Plan:
+    """Staff send a submitted plan back to the liaisons for changes (退回修改): it is a draft
+    again, with the reason shown on the liaison's page until they resubmit. The public keeps
+    seeing the last published version."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.state != Plan.State.SUBMITTED:
+        raise ValidationError("只能退回联络员已提交审核的整改方案。")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("退回时请写明理由。")
+    plan.state, plan.return_reason = Plan.State.DRAFT, reason
+    plan.save(update_fields=["state", "return_reason", "updated_at"])
+    entry = event_record(
+        key_issue_id=plan.key_issue_id, actor=actor, action="plan.return", detail=reason, at=at
+    )
+    # Keyed by this return's history entry: a plan returned twice is two messages.
+    to_liaisons(
+        event="rectification.plan_returned",
+        key=entry.pk,
+        key_issue=plan.key_issue,
+        reason=reason.rstrip("。"),
+    )
     return plan
 
 

@@ -61,6 +61,7 @@ urlpatterns = [
     path(f"{STAFF}ledger.xlsx", views.export_ledger, name="ledger"),
     path(f"{STAFF}<int:pk>/", views.staff_issue, name="staff-issue"),
     path(f"{STAFF}<int:pk>/publish/", views.staff_publish_plan, name="staff-publish"),
+    path(f"{STAFF}<int:pk>/return/", views.staff_return_plan, name="staff-return"),
     path(
         f"{STAFF}<int:pk>/updates/<int:update>/",
         views.staff_review_update,

@@ -503,6 +503,21 @@ def staff_publish_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @require_POST
 @role_required(*STAFF)
+def staff_return_plan(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    def act(issue):
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError("退回时请写明理由。")
+        services.plan_return(
+            plan=issue.plan, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        return "整改方案已退回联络员修改。"
+
+    return _staff_action(request, slug, pk, act)
+
+
+@require_POST
+@role_required(*STAFF)
 def staff_review_update(request: HttpRequest, slug: str, pk: int, update: int) -> HttpResponse:
     def act(issue):
         target = get_object_or_404(ProgressUpdate, pk=update, plan__key_issue=issue)

@@ -159,6 +159,9 @@ class CommitteeSession(models.Model):
     )
     opened_at = models.DateTimeField("开始时间")
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    # Optional, set by staff when opening: shown on the ballot; members who have not scored
+    # hear NOTIFY_CLOSING_SOON_HOURS before it (scoring.notify). Staff still close by hand.
+    closes_at = models.DateTimeField("计划截止时间", null=True, blank=True)
     named = models.BooleanField("实名", default=False)
     # The roll (应到名单): the members who may score, fixed when the session opens. Quorum is
     # counted against it; a member added to the committee later is not on it.

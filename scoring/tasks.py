@@ -26,3 +26,12 @@ def recompute_scores_task(self, campaign_id: int) -> int | None:
         return sheet_recompute(campaign=campaign).version
     finally:
         cache.delete(RUNNING_KEY.format(campaign_id))
+
+
+@shared_task(name="scoring.closing_soon", acks_late=True)
+def closing_soon() -> int:
+    """Hourly (CELERY_BEAT_SCHEDULE): "closing soon" to members who have not scored an open
+    committee session closing within NOTIFY_CLOSING_SOON_HOURS; once per session and member."""
+    from .notify import session_closing_soon_send
+
+    return session_closing_soon_send()

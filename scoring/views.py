@@ -16,6 +16,7 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.models import Role
 from accounts.permissions import WORKSPACE_ROLES, role_required
+from campaigns.forms import ClosesAtForm
 from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
 from campaigns.stages import Stage
@@ -175,9 +176,17 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
     opening = request.POST.get("action") == "open"
     reason = request.POST.get("reason", "").strip()
     session = None
+    closes_at = None
     if not opening:
         session = get_object_or_404(CommitteeSession, batch=batch, closed_at__isnull=True)
     payload = {"batch": batch.pk, "open": opening, "reason": reason}
+    if opening:
+        when = ClosesAtForm(request.POST)
+        if not when.is_valid():
+            _errors(request, ValidationError(when.errors["closes_at"]))
+            return redirect(_manage(slug))
+        closes_at = when.cleaned_data["closes_at"]
+        payload["closes_at"] = when.closes_at_value()
     if session is not None:
         payload["session"] = session.pk
 
@@ -196,13 +205,19 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
         return Review(
             title=f"开始{batch.name}电子表决测评",
             lead="开始时确定本轮的委员名单（法定人数以此计算）；评分提交后不能修改。",
-            rows=_reason_row(reason),
+            rows=_reason_row(reason)
+            + [
+                (
+                    "计划截止时间",
+                    f"{timezone.localtime(closes_at):%Y-%m-%d %H:%M}" if closes_at else "未设定",
+                )
+            ],
             warnings=(
                 ["评议结果已公布：再次测评是一次更正，新版本须另行发布并说明理由。"]
                 if is_published(campaign=campaign)
                 else []
             ),
-            fields=[("action", "open"), ("reason", reason)],
+            fields=[("action", "open"), ("reason", reason), ("closes_at", payload["closes_at"])],
             confirm_label="确认开始测评",
             back_url=_manage(slug),
             back_label="返回，不执行",
@@ -222,7 +237,9 @@ def session_toggle(request: HttpRequest, slug: str, number: int) -> HttpResponse
         return pending
     try:
         if opening:
-            committee.session_open(batch=batch, actor=request.user, reason=reason)
+            committee.session_open(
+                batch=batch, actor=request.user, reason=reason, closes_at=closes_at
+            )
             messages.success(request, f"{batch.name}电子表决测评已开始")
         else:
             assert session is not None

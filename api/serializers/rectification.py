@@ -28,11 +28,12 @@ class PlanSerializer(serializers.ModelSerializer):
             "goals",
             "deadline",
             "state",
+            "return_reason",
             "round",
             "published_version",
             "updated_at",
         ]
-        read_only_fields = ["state", "round", "updated_at"]
+        read_only_fields = ["state", "return_reason", "round", "updated_at"]
 
 
 class PlanChangeSerializer(serializers.Serializer):

@@ -38,6 +38,7 @@ class RectificationViewSet(
         "write": ("rectification_api", "report"),
         # staff review actions (publish, return, close) name their own row
         "publish": ("rectification", "change"),
+        "return_plan": ("rectification", "change"),
         "return_update": ("rectification", "change"),
         "close": ("rectification", "change"),
     }
@@ -45,6 +46,7 @@ class RectificationViewSet(
         "read": Scope.RECTIFICATION_READ,
         "write": Scope.RECTIFICATION_WRITE,
         "publish": Scope.RECTIFICATION_WRITE,
+        "return_plan": Scope.RECTIFICATION_WRITE,
         "return_update": Scope.RECTIFICATION_WRITE,
         "close": Scope.RECTIFICATION_WRITE,
     }
@@ -63,6 +65,7 @@ class PlanViewSet(RectificationViewSet):
     object_perms = {
         "write": "rectification.report_plan",
         "publish": "rectification.review_plan",
+        "return_plan": "rectification.review_plan",
     }
     ordering_fields = ["updated_at", "deadline"]
     ordering = ["key_issue__department__campaign", "key_issue__department__position", "id"]
@@ -116,6 +119,21 @@ class PlanViewSet(RectificationViewSet):
         plan = self.get_object()
         _service(
             request, lambda: rectification_services.plan_publish(plan=plan, actor=request.user)
+        )
+        return self._reply(plan)
+
+    @extend_schema(request=serializers.ProgressUpdateReturnSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_plan(self, request, pk=None):
+        """工作人员把联络员提交的方案退回修改（写明理由）。"""
+        plan = self.get_object()
+        data = serializers.ProgressUpdateReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _service(
+            request,
+            lambda: rectification_services.plan_return(
+                plan=plan, actor=request.user, reason=data.validated_data["reason"]
+            ),
         )
         return self._reply(plan)
 

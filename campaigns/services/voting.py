@@ -46,14 +46,19 @@ def _eligible_members(*, batch: Batch, members: Iterable[User]) -> list[User]:
     return members
 
 
-def _open_session(*, batch: Batch, actor, slots: int, candidates, members, round_: int):
+def _open_session(
+    *, batch: Batch, actor, slots: int, candidates, members, round_: int, closes_at=None
+):
     members = _eligible_members(batch=batch, members=members)
+    if closes_at is not None and closes_at <= timezone.now():
+        raise ValidationError("计划截止时间须晚于现在。")
     session = VoteSession.objects.create(
         batch=batch,
         round=round_,
         slots=slots,
         opened_by=actor,
         eligible_count=len({m.pk for m in members}),
+        closes_at=closes_at,
     )
     audited_bulk_create(
         (
@@ -69,8 +74,9 @@ def _open_session(*, batch: Batch, actor, slots: int, candidates, members, round
 
 
 @transaction.atomic
-def vote_open(*, batch: Batch, actor, members: Iterable[User]) -> VoteSession:
-    """Round 1: every nomination becomes a candidate; candidates, slots and rule lock."""
+def vote_open(*, batch: Batch, actor, members: Iterable[User], closes_at=None) -> VoteSession:
+    """Round 1: every nomination becomes a candidate; candidates, slots and rule lock.
+    `closes_at`, optional, is the planned closing time shown to members (see notify)."""
     locked = Batch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
     if locked.stage != Stage.SELECTION:
         raise ValidationError("只有“确定评议对象”阶段的批次可以开始票决。")
@@ -92,6 +98,7 @@ def vote_open(*, batch: Batch, actor, members: Iterable[User]) -> VoteSession:
         candidates=nominations,
         members=members,
         round_=1,
+        closes_at=closes_at,
     )
 
 

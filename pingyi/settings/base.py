@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.sweep",
         "schedule": crontab(minute="*/5"),
     },
+    # "Closing soon" to members who have not voted in a selection vote or scoring session
+    # with a planned closing time (once per session and member).
+    "campaigns-closing-soon": {"task": "campaigns.closing_soon", "schedule": crontab(minute=7)},
+    "scoring-closing-soon": {"task": "scoring.closing_soon", "schedule": crontab(minute=9)},
     # Export files are kept a day (core/exports.py); expired ones are deleted hourly.
     "exports-purge": {"task": "exports.purge", "schedule": crontab(minute=17)},
 }
@@ -412,5 +416,8 @@ NOTIFY_ROBOT_HOSTS = env.list(
 )
 NOTIFY_HTTP_TIMEOUT = env.float("NOTIFY_HTTP_TIMEOUT", default=5.0)
 NOTIFY_DUE_DAYS = env.int("NOTIFY_DUE_DAYS", default=3)
+# Hours before a vote's or scoring session's planned closing time (计划截止时间) that members
+# who have not voted hear it is closing soon (checked hourly).
+NOTIFY_CLOSING_SOON_HOURS = env.int("NOTIFY_CLOSING_SOON_HOURS", default=24)
 # Members of the public who opted in get no SMS between these times (Asia/Shanghai).
 NOTIFY_PUBLIC_QUIET_HOURS = ("21:00", "08:00")

@@ -48,9 +48,12 @@ def session_void_check(*, reason: str) -> None:
         raise ValidationError("请填写作废理由")
 
 
-def session_open(*, batch: Batch, actor, reason: str = "") -> CommitteeSession:
+def session_open(*, batch: Batch, actor, reason: str = "", closes_at=None) -> CommitteeSession:
     """Open a round; the roll is the organizer's active members now. After publication this
-    starts a correction and needs a reason; earlier rounds' ballots stay in."""
+    starts a correction and needs a reason; earlier rounds' ballots stay in. `closes_at`,
+    optional, is the planned closing time shown to members (see scoring.notify)."""
+    if closes_at is not None and closes_at <= timezone.now():
+        raise ValidationError("计划截止时间须晚于现在。")
     named = config_get(campaign=batch.campaign).committee_named
     earlier = counted_sessions(batch=batch).exists()
     reason = correction_start(
@@ -73,6 +76,7 @@ def session_open(*, batch: Batch, actor, reason: str = "") -> CommitteeSession:
                 named=named,
                 roll_size=len(members),
                 reason=reason,
+                closes_at=closes_at,
             )
     except IntegrityError:
         raise ValidationError("该批次的电子表决测评已在进行中") from None

@@ -297,3 +297,25 @@ def test_list_endpoints_read_in_a_fixed_number_of_queries(
     assert _count(api, url) == one
     with django_assert_num_queries(one):
         api.get(url)
+
+
+def test_staff_return_a_submitted_plan_with_a_reason_and_the_liaison_cannot(plan):
+    liaison = session(plan.liaison)
+    liaison.patch(f"/api/v1/plans/{plan.pk}/", {"goals": "全覆盖"})
+    liaison.post(f"/api/v1/plans/{plan.pk}/submit/")
+    staff = session(plan.staff)
+
+    by_liaison = liaison.post(f"/api/v1/plans/{plan.pk}/return/", {"reason": "自己退回"})
+    blank = staff.post(f"/api/v1/plans/{plan.pk}/return/", {"reason": " "})
+    returned = staff.post(f"/api/v1/plans/{plan.pk}/return/", {"reason": "措施缺少完成时限"})
+    again = staff.post(f"/api/v1/plans/{plan.pk}/return/", {"reason": "再退"})
+
+    assert by_liaison.status_code == 403 and blank.status_code == 400
+    assert returned.status_code == 200
+    assert returned.json()["state"] == "draft"
+    assert returned.json()["return_reason"] == "措施缺少完成时限"
+    assert again.status_code == 400 and "只能退回" in str(again.json())
+    event = Event.objects.get(action="plan.return")
+    assert event.actor == plan.staff and event.detail == "措施缺少完成时限"
+    entries = LogEntry.objects.get_for_object(Plan.objects.get())
+    assert any("return_reason" in (e.changes_dict or {}) for e in entries)

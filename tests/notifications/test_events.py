@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import services as campaign_services
@@ -16,7 +17,8 @@ from notifications.models import Channel, Delivery, Message, Preference, Robot
 from rectification import services as rect
 from rectification.models import Verdict
 from scoring.services.committee import session_close, session_open
-from tests.campaigns.voting_helpers import vote_setup
+from tests.campaigns.voting_helpers import cast, vote_setup
+from tests.confirming import post_confirmed
 from tests.factories import (
     DeputyFactory,
     LiaisonFactory,
@@ -73,6 +75,30 @@ def test_returned_update_tells_the_liaison_why_and_the_robot_only_that(
     assert "退回理由：请附上覆盖学校名单" in message.body
     [robot_text] = robot_server.texts()
     assert "被退回" in robot_text and "覆盖学校名单" not in robot_text  # the reason stays private
+
+
+def test_returned_plan_tells_the_liaison_why_each_time_and_the_robot_only_that(
+    plan, robot_server, django_capture_on_commit_callbacks
+):
+    Robot.objects.create(
+        platform=Channel.WECOM,
+        organizer=plan.staff.organizer,
+        department=plan.liaison.department,
+        name="部门群",
+        url=f"{robot_server.url}/cgi-bin/webhook/send?key=k",
+    )
+    for reason in ("请补充经费保障措施", "完成时限过晚"):
+        rect.plan_update(plan=plan, actor=plan.liaison, goals=reason, deadline=plan.deadline)
+        rect.plan_submit(plan=plan, actor=plan.liaison)
+        with django_capture_on_commit_callbacks(execute=True):
+            rect.plan_return(plan=plan, actor=plan.staff, reason=reason)
+
+    returned = Message.objects.filter(recipient=plan.liaison, event="rectification.plan_returned")
+    assert sorted("退回理由：请补充经费保障措施" in m.body for m in returned) == [False, True]
+    assert "退回理由：完成时限过晚" in returned.first().body
+    texts = robot_server.texts()
+    assert len(texts) == 2 and all("被退回修改" in t for t in texts)
+    assert not any("经费保障" in t or "过晚" in t for t in texts)
 
 
 def test_not_satisfied_verdict_names_the_new_deadline(plan, django_capture_on_commit_callbacks):
@@ -160,6 +186,81 @@ def test_members_on_the_roll_hear_when_a_scoring_session_opens_and_closes(
 
     for member in members:
         assert titles(member) == [f"【测评结束】{campaign.title}", f"【测评开始】{campaign.title}"]
+
+
+def at(*args) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(*args))
+
+
+def test_members_who_have_not_voted_hear_once_that_the_vote_closes_soon(
+    client, django_capture_on_commit_callbacks
+):
+    from campaigns.models import VoteSession
+    from campaigns.notify import vote_closing_soon_send
+
+    staff, batch, voters = vote_setup(candidates=3, slots=1, members=3)
+    url = reverse("campaigns-staff:vote-open", args=[batch.campaign.slug, batch.number])
+    roll = [v.pk for v in voters]
+    client.force_login(staff)
+    with time_machine.travel(at(2026, 5, 4, 9, 0), tick=False):
+        past = client.post(url, {"members": roll, "closes_at": "2026-05-03T18:00"}, follow=True)
+        assert "计划截止时间须晚于现在" in past.content.decode()
+        review = client.post(url, {"members": roll, "closes_at": "2026-05-06T18:00"})
+        assert "2026-05-06 18:00" in review.content.decode()
+        post_confirmed(client, url, {"members": roll, "closes_at": "2026-05-06T18:00"})
+    session = VoteSession.objects.get()
+    assert session.closes_at == at(2026, 5, 6, 18, 0)
+    cast(session, voters[:1], list(session.candidates.order_by("position")), "A")
+    client.force_login(voters[1])
+    ballot = client.get(reverse("campaigns-staff:ballot", args=[session.pk]))
+    assert "计划截止时间：2026年5月6日 18:00" in ballot.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = vote_closing_soon_send(now=at(2026, 5, 4, 10, 0))  # 56 hours before
+        due = vote_closing_soon_send(now=at(2026, 5, 5, 19, 0))  # 23 hours before
+        again = vote_closing_soon_send(now=at(2026, 5, 5, 20, 0))
+
+    assert early == 0 and due > 0 and again == 0
+    soon = Message.objects.filter(event="campaigns.vote_closing_soon")
+    assert sorted(m.recipient_id for m in soon) == sorted(v.pk for v in voters[1:])
+    assert "计划于 2026年5月6日 18:00 截止，您尚未投票" in soon[0].body
+
+
+def test_members_who_have_not_scored_hear_once_that_the_session_closes_soon(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from scoring.models import CommitteeSession
+    from scoring.notify import session_closing_soon_send
+    from scoring.services.committee import committee_ballot_submit
+
+    settings.NOTIFY_CLOSING_SOON_HOURS = 2
+    staff, campaign, batch, evaluated = campaign_with_batch()
+    members = [MemberFactory(organizer=staff.organizer) for _ in range(2)]
+    url = reverse("scoring:session-toggle", args=[campaign.slug, batch.number])
+    client.force_login(staff)
+    with time_machine.travel(at(2026, 5, 4, 9, 0), tick=False):
+        bad = client.post(url, {"action": "open", "closes_at": "明天中午"}, follow=True)
+        assert "计划截止时间的格式不对" in bad.content.decode()
+        post_confirmed(client, url, {"action": "open", "closes_at": "2026-05-04T12:00"})
+    session = CommitteeSession.objects.get(batch=batch)
+    assert session.closes_at == at(2026, 5, 4, 12, 0)
+    committee_ballot_submit(
+        session=session, member=members[0], scores={ev.pk: "90" for ev in evaluated}
+    )
+    client.force_login(members[1])
+    ballot = client.get(reverse("scoring:ballot", args=[session.pk]))
+    assert "计划截止时间：2026年5月4日 12:00" in ballot.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        early = session_closing_soon_send(now=at(2026, 5, 4, 9, 30))  # 2.5 hours before
+        due = session_closing_soon_send(now=at(2026, 5, 4, 10, 30))
+        again = session_closing_soon_send(now=at(2026, 5, 4, 11, 30))
+        session_close(session=session, actor=staff)
+        closed = session_closing_soon_send(now=at(2026, 5, 4, 11, 45))
+
+    assert (early, again, closed) == (0, 0, 0) and due > 0
+    [soon] = Message.objects.filter(event="scoring.session_closing_soon")
+    assert soon.recipient == members[1] and "计划于 2026年5月4日 12:00 截止" in soon.body
 
 
 def test_researchers_hear_of_key_issues_to_propose_once_a_week(

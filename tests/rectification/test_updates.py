@@ -136,3 +136,31 @@ def test_staff_page_shows_who_did_what(client, published_plan):
     text = body.content.decode()
     assert "提交整改方案" in text and "公开整改承诺" in text
     assert plan.staff.display_name in text and plan.liaison.display_name in text
+
+
+def test_staff_return_a_submitted_plan_and_the_liaison_reads_why(client, published_plan):
+    plan = published_plan
+    services.plan_update(plan=plan, actor=plan.liaison, goals="全覆盖", deadline=plan.deadline)
+    slug = plan.key_issue.department.campaign.slug
+    staff_page = reverse("rectification:staff-issue", args=[slug, plan.key_issue_id])
+    url = reverse("rectification:staff-return", args=[slug, plan.key_issue_id])
+    client.force_login(plan.staff)
+    client.post(url, {"reason": "草稿"})  # not submitted yet: refused
+    assert not Event.objects.filter(action="plan.return").exists()
+    services.plan_submit(plan=plan, actor=plan.liaison)
+    assert "退回修改" in client.get(staff_page).content.decode()
+
+    blank = client.post(url, {"reason": "  "}, follow=True)
+    assert "退回时请写明理由" in blank.content.decode()
+    client.post(url, {"reason": "请补充经费保障措施"})
+
+    plan.refresh_from_db()
+    assert plan.state == plan.State.DRAFT and plan.return_reason == "请补充经费保障措施"
+    history = client.get(staff_page).content.decode()
+    assert "退回整改方案" in history and "退回修改" not in history
+    client.force_login(plan.liaison)
+    page = client.get(reverse("rectification:liaison-issue", args=[plan.key_issue_id]))
+    assert "退回理由：请补充经费保障措施" in page.content.decode()
+    services.plan_submit(plan=plan, actor=plan.liaison)  # resubmitting clears the reason
+    plan.refresh_from_db()
+    assert plan.return_reason == "" and plan.state == plan.State.SUBMITTED
