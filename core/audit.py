@@ -234,25 +234,38 @@ def audit_event(*, target: Model, actor, changes: dict[str, tuple[str, str]]) ->
     )
 
 
+# A context no receiver answers to: auditlog's receivers compare their id with this one's.
+_NO_CONTEXT: dict = {"signal_duid": None}
+
+
 @contextlib.contextmanager
-def audit_actor(actor) -> Iterator[None]:
-    """Entries written inside name `actor` when no request did (a command, a test); inside a
-    request AuditlogMiddleware has set the actor and the address already, and nesting
-    auditlog's set_actor would leave its signal connected, so it is not nested."""
-    if _context().get("actor") is not None or not getattr(actor, "is_authenticated", False):
-        yield
-        return
-    # auditlog sets its context variable and never resets it: reset it on the way out, so
-    # what this block set does not outlive it (see _context).
-    token = auditlog_value.set({})
+def audit_as(actor, remote_addr=None, remote_port=None) -> Iterator[None]:
+    """auditlog's set_actor, undone on the way out. set_actor sets its context variable and
+    never resets it: a block nested in another (the API's inside AuditlogMiddleware's) left
+    its own context behind, so the outer block disconnected the wrong receiver and its own
+    stayed connected for the life of the process (one more receiver on every model save per
+    API request); a finished block's actor looked "set" to the next one."""
+    token = auditlog_value.set(_NO_CONTEXT)
     try:
-        with set_actor(actor):
+        with set_actor(actor, remote_addr, remote_port):
             yield
     finally:
         auditlog_value.reset(token)
 
 
+@contextlib.contextmanager
+def audit_actor(actor) -> Iterator[None]:
+    """Entries written inside name `actor` when no request did (a command, a test, a worker's
+    task); inside a request AuditlogMiddleware has set the actor and the address already,
+    and they are kept."""
+    if _context().get("actor") is not None or not getattr(actor, "is_authenticated", False):
+        yield
+        return
+    with audit_as(actor):
+        yield
+
+
 def audit_context_clear() -> None:
     """Start a worker's task with no actor: whatever an earlier task or request in this
     thread left in auditlog's context variable is not this task's (pingyi/celery.py)."""
-    auditlog_value.set({})
+    auditlog_value.set(_NO_CONTEXT)

@@ -13,13 +13,12 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from auditlog.context import auditlog_value
 from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from core.audit import audit_actor
+from core.audit import audit_actor, audit_context_clear
 from departments.models import Department, DepartmentAlias, Organizer
 from departments.naming import normalize_name
 
@@ -273,7 +272,7 @@ def _save_as_actor(change: AliasChange, *, fields: list[str]) -> None:
     copy of the context, emptied, takes the actor and is dropped afterwards."""
 
     def save() -> None:
-        auditlog_value.set({})
+        audit_context_clear()
         with audit_actor(change.actor):
             change.save(update_fields=fields)
 

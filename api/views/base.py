@@ -3,12 +3,13 @@ with its refusal turned into a 400."""
 
 from __future__ import annotations
 
-from auditlog.context import auditlog_value, set_actor
+from auditlog.context import auditlog_value
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
 from campaigns.selectors import campaigns_for_user
+from core.audit import audit_as
 
 from ..idempotency import IdempotentMixin
 from ..permissions import MatrixPermission
@@ -32,7 +33,9 @@ def _service(request, call):
     context = auditlog_value.get({})
     address = context.get("remote_addr", request.META.get("REMOTE_ADDR"))
     try:
-        with set_actor(request.user, address, context.get("remote_port")):
+        # audit_as, not auditlog's set_actor: nested in the middleware's, set_actor would
+        # leave the middleware's receiver connected for ever (core/audit.py).
+        with audit_as(request.user, address, context.get("remote_port")):
             return call()
     except DjangoValidationError as exc:
         if hasattr(exc, "error_dict"):

@@ -319,3 +319,22 @@ def test_staff_return_a_submitted_plan_with_a_reason_and_the_liaison_cannot(plan
     assert event.actor == plan.staff and event.detail == "措施缺少完成时限"
     entries = LogEntry.objects.get_for_object(Plan.objects.get())
     assert any("return_reason" in (e.changes_dict or {}) for e in entries)
+
+
+def test_api_writes_leave_no_audit_receiver_connected_and_name_their_actor(plan):
+    """The API names its actor inside the middleware's audit context (api/views/base.py).
+    auditlog's nested set_actor left the middleware's receiver connected after every such
+    request: one more receiver on every later save, for the life of the process."""
+    from django.db.models.signals import pre_save
+
+    liaison = session(plan.liaison)
+    before = len(pre_save.receivers)
+
+    for goals in ("三年内实现课后服务全覆盖", "两年内实现课后服务全覆盖"):
+        response = liaison.patch(f"/api/v1/plans/{plan.pk}/", {"goals": goals})
+        assert response.status_code == 200, response.content
+
+    assert len(pre_save.receivers) == before
+    entry = LogEntry.objects.get_for_object(plan).order_by("timestamp", "pk").last()
+    assert entry.actor == plan.liaison
+    assert entry.changes_dict["goals"][1] == "两年内实现课后服务全覆盖"
