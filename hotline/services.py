@@ -8,7 +8,6 @@ is kept in AliasChange (and the audit log) with how many tickets it re-matched."
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import uuid
 from pathlib import Path
@@ -18,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role
-from core.audit import audit_actor, audit_context_clear
+from core.audit import audit_actor
 from departments.models import Department, DepartmentAlias, Organizer
 from departments.naming import normalize_name
 
@@ -259,21 +258,8 @@ def alias_change_run(*, change_id: int, chunk: int = REMATCH_CHUNK) -> AliasChan
         change.state = AliasChange.State.DONE
         change.records = change.done
         change.finished_at = timezone.now()
-        _save_as_actor(change, fields=["state", "records", "finished_at"])
-    return change
-
-
-def _save_as_actor(change: AliasChange, *, fields: list[str]) -> None:
-    """One audit entry for the outcome (state, count), in the name of who asked for it.
-
-    The job runs outside any request (a worker, or after the request's commit), where
-    auditlog's context may still hold a finished request's or task's values (it sets its
-    context variable and never resets it, so audit_actor would think an actor is set): a
-    copy of the context, emptied, takes the actor and is dropped afterwards."""
-
-    def save() -> None:
-        audit_context_clear()
+        # One audit entry for the outcome (state, count), in the name of who asked for it:
+        # audit_actor ignores whatever a finished request or task left in auditlog's context.
         with audit_actor(change.actor):
-            change.save(update_fields=fields)
-
-    contextvars.copy_context().run(save)
+            change.save(update_fields=["state", "records", "finished_at"])
+    return change
