@@ -146,5 +146,9 @@ def test_a_batch_running_elsewhere_is_left_alone(tmp_path, settings):
         assert result.state == ImportBatch.State.PENDING
         assert not HotlineRecord.objects.exists()
     finally:
+        # Unlock before closing: a closed connection's server process drops its locks only
+        # when it has finished exiting, which can be after the next statement below runs.
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [importer._LOCK_SPACE, batch.pk])
         other.close()
     assert services.import_batch_run(batch_id=batch.pk).state == ImportBatch.State.DONE
