@@ -71,7 +71,12 @@ def celery_worker_process(transactional_db):
         pytest.skip("no broker configured: set CELERY_BROKER_URL to run real-worker tests")
     from tests.support.processes import start_worker
 
-    with start_worker(subprocess_env(DJANGO_SETTINGS_MODULE="pingyi.settings.test")) as worker:
+    # The worker writes where this test reads: the files it builds (exports) and the ones it
+    # reads (imports, attachments) live under the test's temporary MEDIA_ROOT (_media_root).
+    env = subprocess_env(
+        DJANGO_SETTINGS_MODULE="pingyi.settings.test", MEDIA_ROOT=str(settings.MEDIA_ROOT)
+    )
+    with start_worker(env) as worker:
         yield worker
 
 
