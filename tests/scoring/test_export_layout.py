@@ -9,6 +9,7 @@ On a difference the layout written now is left in artifacts/ beside the stored o
 
 import datetime as dt
 import json
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from openpyxl import load_workbook
 
 from campaigns.models import Campaign
 from departments.models import Department
@@ -118,3 +120,14 @@ def draft_sheet():
 
 def test_draft_workbook_keeps_its_layout(draft_sheet):
     _compare("draft", workbook_bytes(draft_sheet))
+
+
+def test_streaming_readers_learn_each_sheets_size(draft_sheet):
+    body = workbook_bytes(draft_sheet)
+
+    streamed = load_workbook(BytesIO(body), read_only=True)
+    loaded = load_workbook(BytesIO(body))
+
+    for ws in loaded.worksheets:
+        size = streamed[ws.title]
+        assert (size.max_row, size.max_column) == (ws.max_row, ws.max_column), ws.title
