@@ -9,26 +9,48 @@ settings, digests and the 计算过程 lines of the web page are on the 计算�
 
 Numbers are written as numbers (Decimal → the cell's value equals the sheet's to the cent)
 with number formats (0.00 for scores, percentages for rates); a missing value is the text
-"—（reason）". Every text cell goes through `core.spreadsheets.cell_write`, so nothing typed
-by a user (a department name, a comment) can become a live formula in Excel."""
+"—（reason）". Every text cell goes through `core.spreadsheets.cell_set`, so nothing typed
+by a user (a department name, a comment) can become a live formula in Excel.
 
+Written in openpyxl's write-only mode (issue 21 point 6), row after row, with the same
+output as the normal-mode workbook it replaces (tests/scoring/test_export_layout.py
+compares every cell, style, merged range, width, height and print setting with the layout
+captured before): a write-only sheet takes its column widths and frozen pane before its
+first row, so each sheet is a generator of rows run twice, once to fit the widths and once
+to write; merged titles and legend lines are added to `ws.merged_cells`, row heights for
+wrapped text are set on `ws.row_dimensions` before their row is written, and print setup,
+print titles, header and footer are the attributes write-only sheets share with normal
+ones (`core.spreadsheets.print_setup`). Nothing of the old layout had to be dropped.
+Not core.xlsxstream: it writes a fixed set of cell formats (one fill, bold or not) and no
+merged cells, and a workbook of some 10,000 rows does not need its speed."""
+
+import io
+import itertools
+from collections.abc import Callable, Iterator
+from copy import copy
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import IO
 
 from django.utils.timezone import localtime
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from core.spreadsheets import (
+    FORMULA_STARTS,
     INTEGER,
+    LINE_HEIGHT,
+    MAX_FIT_WIDTH,
     SCORE,
     PrintInfo,
     cell_set,
-    cell_write,
-    fit_row_heights,
     print_setup,
-    sheet_fitted_widths,
-    workbook_save,
+    shown_width,
+    wrapped_lines,
 )
 
 from .formulas import Component, Quorum, Rating, SurveyGroup
@@ -42,6 +64,8 @@ DROPPED_FONT = Font(strike=True, color="7F7F7F")
 # Incomplete rows of the summary (no composite, ranked last).
 INCOMPLETE_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADING_FONT = Font(bold=True, size=12)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 # Table cells align to the top, so a row with a wrapped cell still reads as one line.
@@ -140,72 +164,213 @@ def ordered_rows(sheet: ScoreSheet) -> list[ScoreRow]:
 
 
 # --- writing cells ------------------------------------------------------------------------------
+#
+# A sheet is a generator of rows (`_Row`: the cells and how the row is laid out), run twice:
+# once to fit the column widths, which write-only mode must write before the first row, and
+# once to write the rows. Nothing but the score rows themselves (one per department) is held
+# while a sheet is written.
 
 
-def _header(ws, row: int, titles: list[str]) -> None:
-    for col, title in enumerate(titles, 1):
-        cell = cell_write(ws, row, col, title)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, HEADER_ALIGN
+class _Cell:
+    """What a cell holds and shows; None styles are the default's."""
+
+    __slots__ = ("value", "font", "fill", "alignment", "number_format")
+
+    def __init__(self, value, *, font=None, fill=None, alignment=None, number_format=None):
+        self.value, self.font, self.fill = value, font, fill
+        self.alignment, self.number_format = alignment, number_format
 
 
-def _values(ws, row: int, values: list, formats: dict[int, str] | None = None) -> list:
+class _Row:
+    """A row of cells from column A. `span`: the first cell is merged across that many
+    columns; `fit`: the row counts when the columns are fitted (not a title or a note);
+    `header`: its cells count at most the header cap; `height`: unless wrapped text needs
+    more lines."""
+
+    __slots__ = ("cells", "span", "fit", "header", "height")
+
+    def __init__(self, cells=(), *, span=0, fit=True, header=False, height=None):
+        self.cells, self.span, self.fit = list(cells), span, fit
+        self.header, self.height = header, height
+
+
+@dataclass
+class _Layout:
+    """A sheet: its rows (a generator function, run twice), the legend under the table,
+    how columns are fitted (`header_cap`, `given` widths by column index from 0, or
+    `widths` fixed) and how it prints."""
+
+    title: str
+    rows: Callable[[], Iterator[_Row]]
+    notes: list[str] = field(default_factory=list)
+    header_cap: int = 16
+    given: dict[int, float] = field(default_factory=dict)
+    widths: list[float] | None = None
+    freeze: str | None = None
+    title_rows: str | None = None
+    landscape: bool | None = None
+
+
+def _header(titles: list[str]) -> _Row:
+    cells = [_Cell(t, font=BOLD, fill=HEADER_FILL, alignment=HEADER_ALIGN) for t in titles]
+    return _Row(cells, header=True)
+
+
+def _values(values: list, formats: dict[int, str] | None = None) -> list[_Cell]:
     """One row of values; numbers get the format of their column (index from 0), text in a
     column of numbers is aligned with them."""
     cells = []
-    for col, value in enumerate(values, 1):
-        cell = cell_write(ws, row, col, value)
-        number_format = (formats or {}).get(col - 1)
-        cell.alignment = TOP_RIGHT if number_format and isinstance(value, str) else TOP
+    for col, value in enumerate(values):
+        number_format = (formats or {}).get(col)
+        cell = _Cell(
+            value, alignment=TOP_RIGHT if number_format and isinstance(value, str) else TOP
+        )
         if number_format and isinstance(value, int | Decimal) and not isinstance(value, bool):
             cell.number_format = number_format
         cells.append(cell)
     return cells
 
 
-def _note(ws, row: int, text: str, columns: int) -> None:
-    """A legend line under a table: merged across the table, wrapped."""
-    cell = cell_write(ws, row, 1, text)
-    cell.alignment = WRAP
-    if columns > 1:
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+def _fitted(layout: _Layout) -> tuple[list[float], int]:
+    """Column widths fitted to what the cells show, number formats included, so no number
+    prints as "###" (as core.spreadsheets.sheet_fitted_widths fits a normal sheet): titles,
+    notes and merged cells do not count, header cells count at most the cap, `given` wins;
+    fixed `widths` win over all. And the number of rows."""
+    widths: list[int] = []
+    count = 0
+    # The same name or score recurs on many rows: its width is worked out once.
+    shown: dict[tuple, int] = {}
+    for row in layout.rows():
+        count += 1
+        columns = max(len(row.cells), row.span)
+        if columns > len(widths):
+            widths += [0] * (columns - len(widths))
+        if not row.fit or row.span > 1:
+            continue
+        for index, cell in enumerate(row.cells):
+            if cell is None or cell.value is None:
+                continue
+            key = (type(cell.value), cell.value, cell.number_format)
+            width = shown.get(key, -1)
+            if width < 0:
+                width = shown[key] = shown_width(cell.value, cell.number_format or "General")
+            if row.header:
+                width = min(width, layout.header_cap)
+            if width > widths[index]:
+                widths[index] = width
+    fitted = [float(min(max(width + 2, 6), MAX_FIT_WIDTH)) for width in widths]
+    for index, fixed in layout.given.items():
+        if index < len(fitted):
+            fitted[index] = fixed
+    return (fitted if layout.widths is None else layout.widths), count
 
 
-def _notes(ws, row: int, lines: list[str], widths: list[float]) -> None:
-    for offset, text in enumerate(lines):
-        _note(ws, row + offset, text, len(widths))
+def _height(row: _Row, widths: list[float]) -> float | None:
+    """The lines wrapped text needs (merged cells across their columns), as
+    core.spreadsheets.fit_row_heights sets them: neither LibreOffice nor Excel sizes the
+    rows of a generated file."""
+    lines = 1
+    for index, cell in enumerate(row.cells):
+        if cell is None or cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        width = sum(widths[: row.span]) if index == 0 and row.span > 1 else 0
+        if not width:
+            width = widths[index] if index < len(widths) else 0
+        lines = max(lines, wrapped_lines(cell.value, width))
+    return LINE_HEIGHT * lines if lines > 1 else row.height
 
 
-def _finish(ws, info: PrintInfo, *, header_row: int, notes: list[str], given=None, skip=(), cap=16):
-    """Fit the columns, add the legend under the table and set the sheet up to print."""
-    last = ws.max_row
-    widths = sheet_fitted_widths(
-        ws, skip_rows=skip, header_rows=[header_row], header_cap=cap, given=given or {}
-    )
-    _notes(ws, last + 2, notes, widths)
-    fit_row_heights(ws, widths)
-    print_setup(ws, info, widths, title_rows=f"{header_row}:{header_row}")
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=2).coordinate
+class _Styles:
+    """The cell formats of one workbook. Assigning a font, fill or alignment to an openpyxl
+    cell hashes it to find its index, which took a third of the time of a 200-department
+    workbook; a format met before is copied from the first cell that had it instead. Keys
+    are the style objects' ids: every style here is a module constant, alive while the
+    workbook is written."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple, StyleArray] = {}
+
+    def cell(self, ws, spec: _Cell) -> Cell:
+        """The write-only cell of `spec`; text through core.spreadsheets.cell_set, so
+        nothing typed by a user can become a live formula."""
+        value = spec.value
+        quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+        key = (id(spec.font), id(spec.fill), id(spec.alignment), spec.number_format, quoted)
+        cell = WriteOnlyCell(ws)
+        style = self.known.get(key)
+        if style is not None:
+            cell._style = copy(style)
+            return cell_set(cell, value)
+        cell_set(cell, value)
+        if spec.font is not None:
+            cell.font = spec.font
+        if spec.fill is not None:
+            cell.fill = spec.fill
+        if spec.alignment is not None:
+            cell.alignment = spec.alignment
+        if spec.number_format is not None:
+            cell.number_format = spec.number_format
+        self.known[key] = copy(cell._style)
+        return cell
+
+
+def _sheet_write(wb: Workbook, layout: _Layout, info: PrintInfo, styles: _Styles) -> None:
+    """Write one sheet in write-only mode: what goes before the rows (column widths, the
+    frozen pane, print setup), then the rows, then the legend under the table."""
+    widths, count = _fitted(layout)
+    ws = wb.create_sheet(layout.title)
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    if layout.freeze:
+        ws.freeze_panes = layout.freeze
+    print_setup(ws, info, widths, title_rows=layout.title_rows, landscape=layout.landscape)
+    notes = [_Row()] if layout.notes else []  # a blank line between the table and its legend
+    columns = len(widths)
+    for text in layout.notes:
+        # A legend line: merged across the table, wrapped.
+        notes.append(_Row([_Cell(text, alignment=WRAP)], span=columns if columns > 1 else 0))
+    # The <dimension> a normal sheet states (write-only mode leaves it out): readers that
+    # stream, openpyxl's read-only mode among them, take the sheet's size from it.
+    size = f"A1:{get_column_letter(max(columns, 1))}{max(count + len(notes), 1)}"
+    ws.calculate_dimension = lambda: size
+    for number, row in enumerate(itertools.chain(layout.rows(), notes), 1):
+        height = _height(row, widths)
+        if height:
+            ws.row_dimensions[number].height = height
+        if row.span > 1:
+            ws.merged_cells.add(
+                CellRange(min_col=1, min_row=number, max_col=row.span, max_row=number)
+            )
+        ws.append([None if cell is None else styles.cell(ws, cell) for cell in row.cells])
 
 
 # --- the workbook -------------------------------------------------------------------------------
 
 
-def workbook_for(sheet: ScoreSheet) -> Workbook:
+def workbook_write(sheet: ScoreSheet, target: IO[bytes]) -> None:
+    """Write the workbook of `sheet` into `target` (a binary file object), sheet by sheet,
+    in openpyxl's write-only mode."""
     rows = ordered_rows(sheet)
     info = print_info(sheet)
-    wb = Workbook()
-    _summary_sheet(wb.active, sheet, rows, info)
-    _explained_sheet(wb, sheet, rows, info)
-    _committee_sheet(wb, sheet, rows, info)
-    _survey_sheet(wb, sheet, rows, info)
-    _public_vote_sheet(wb, sheet, rows, info)
-    _hotline_sheet(wb, sheet, rows, info)
-    _versions_sheet(wb, sheet, info)
-    return wb
+    wb = Workbook(write_only=True)
+    styles = _Styles()
+    for layout in (
+        _summary_sheet(sheet, rows),
+        _explained_sheet(sheet, rows),
+        _committee_sheet(sheet, rows),
+        _survey_sheet(sheet, rows),
+        _public_vote_sheet(sheet, rows),
+        _hotline_sheet(sheet, rows),
+        _versions_sheet(sheet),
+    ):
+        _sheet_write(wb, layout, info, styles)
+    wb.save(target)
 
 
 def workbook_bytes(sheet: ScoreSheet) -> bytes:
-    return workbook_save(workbook_for(sheet))
+    buffer = io.BytesIO()
+    workbook_write(sheet, buffer)
+    return buffer.getvalue()
 
 
 def _component(row, name: str):
@@ -225,38 +390,39 @@ def _missing_text(row) -> str:
     )
 
 
-def _summary_sheet(ws, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
-    ws.title = SUMMARY
+def _summary_sheet(sheet: ScoreSheet, rows) -> _Layout:
     weights = _mapping(_snapshot(sheet), "weights")
     state = "已公布" if sheet.is_published else "未公布"
     titles = ["排名", "批次内排名", "批次", "部门（单位）"]
     titles += [f"{c.label}（权重 {_fmt(weights.get(str(c)))}）" for c in Component]
     titles += ["综合得分", "缺少", "热线低样本"]
-    cell_set(ws["A1"], f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）")
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.row_dimensions[1].height = 24
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(titles))
-    _header(ws, 2, titles)
     formats = {0: INTEGER, 1: INTEGER, **dict.fromkeys(range(4, 10), SCORE)}
-    for r, row in enumerate(rows, 3):
-        values = [
-            row.rank_campaign if row.rank_campaign is not None else MISSING,
-            row.rank_batch if row.rank_batch is not None else MISSING,
-            row.batch_name,
-            row.department_name,
-            *[_component(row, str(c)) for c in Component],
-            row.composite if row.composite is not None else "不完整",
-            _missing_text(row),
-            "是" if row.low_sample else "",
-        ]
-        # 0.00 is a score: written as the number 0 shown as 0.00, never blank.
-        cells = _values(ws, r, values, formats)
-        if row.composite is None:
-            for cell in cells:
-                cell.fill = INCOMPLETE_FILL
-        cells[10].alignment = WRAP
-        for cell in (cells[0], cells[1], cells[11]):
-            cell.alignment = TOP_CENTER
+
+    def table() -> Iterator[_Row]:
+        title = f"{sheet.campaign.title}综合得分（第 {sheet.version} 版，{state}）"
+        yield _Row([_Cell(title, font=TITLE_FONT)], span=len(titles), fit=False, height=24)
+        yield _header(titles)
+        for row in rows:
+            values = [
+                row.rank_campaign if row.rank_campaign is not None else MISSING,
+                row.rank_batch if row.rank_batch is not None else MISSING,
+                row.batch_name,
+                row.department_name,
+                *[_component(row, str(c)) for c in Component],
+                row.composite if row.composite is not None else "不完整",
+                _missing_text(row),
+                "是" if row.low_sample else "",
+            ]
+            # 0.00 is a score: written as the number 0 shown as 0.00, never blank.
+            cells = _values(values, formats)
+            if row.composite is None:
+                for cell in cells:
+                    cell.fill = INCOMPLETE_FILL
+            cells[10].alignment = WRAP
+            for cell in (cells[0], cells[1], cells[11]):
+                cell.alignment = TOP_CENTER
+            yield _Row(cells)
+
     threshold = _fmt(_snapshot(sheet).get("hotline_low_sample_threshold", 30))
     notes = [
         "排名：按综合得分从高到低，得分相同名次相同；批次内排名为同一批次内的名次。",
@@ -268,14 +434,12 @@ def _summary_sheet(ws, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
     ]
     # The 缺少 column wraps at a fixed width when a row needs it; headers wrap at 12.
     given = {10: 30} if any(row.missing for row in rows) else {}
-    _finish(ws, info, header_row=2, notes=notes, skip=[1], given=given, cap=12)
-    ws.freeze_panes = "E3"
+    return _Layout(SUMMARY, table, notes, header_cap=12, given=given, freeze="E3", title_rows="2:2")
 
 
-def _explained_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
+def _explained_sheet(sheet: ScoreSheet, rows) -> _Layout:
     """Settings, digests and per department the 计算过程 lines the web page shows (the
     explanation stored with each row when the version was computed)."""
-    ws = wb.create_sheet(EXPLAINED)
     settings = _snapshot(sheet)
     weights = _mapping(settings, "weights")
     groups = _mapping(settings, "survey_group_weights")
@@ -327,27 +491,32 @@ def _explained_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
             "综合得分由取整后的组成项得分计算",
         ),
     ]
-    _header(ws, 1, ["项目", "内容"])
-    r = 2
-    for title, text in lines:
-        for cell in _values(ws, r, [title, text]):
-            cell.alignment = WRAP
-        r += 1
-    r += 1
-    heading = cell_write(ws, r, 1, "计算过程")
-    heading.font = Font(bold=True, size=12)
-    r += 1
-    for row in rows:
-        for number, line in enumerate(row.explanation or [], 0):
-            _values(ws, r, [row.department_name if number == 0 else "", line])
-            ws.cell(row=r, column=1).font = BOLD
-            ws.cell(row=r, column=1).alignment = ws.cell(row=r, column=2).alignment = WRAP
-            r += 1
+
+    def table() -> Iterator[_Row]:
+        yield _header(["项目", "内容"])
+        for title, text in lines:
+            cells = _values([title, text])
+            for cell in cells:
+                cell.alignment = WRAP
+            yield _Row(cells)
+        yield _Row()
+        yield _Row([_Cell("计算过程", font=HEADING_FONT)])
+        for row in rows:
+            for number, line in enumerate(row.explanation or [], 0):
+                cells = _values([row.department_name if number == 0 else "", line])
+                cells[0].font = BOLD
+                cells[0].alignment = cells[1].alignment = WRAP
+                yield _Row(cells)
+
     # Portrait, slightly scaled to the page width: some 55 lines a page.
-    widths = sheet_fitted_widths(ws, given={0: 26, 1: 84})
-    fit_row_heights(ws, widths)
-    print_setup(ws, info, widths, title_rows="1:1", landscape=False)
-    ws.freeze_panes = "A2"
+    return _Layout(
+        EXPLAINED,
+        table,
+        given={0: 26, 1: 84},
+        freeze="A2",
+        title_rows="1:1",
+        landscape=False,
+    )
 
 
 def _quorum_text(rule: str) -> str:
@@ -360,41 +529,19 @@ def _quorum_text(rule: str) -> str:
     )
 
 
-def _committee_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
-    ws = wb.create_sheet(COMMITTEE)
+def _committee_sheet(sheet: ScoreSheet, rows) -> _Layout:
     width = max((len(_detail(r, "committee").get("scores", [])) for r in rows), default=0)
     titles = ["部门（单位）", *[f"评分{n}" for n in range(1, width + 1)]]
     titles += ["应到人数", "评分个数", "计入个数", "计入分数之和", "得分"]
-    _header(ws, 1, titles)
     formats = dict.fromkeys(range(1, width + 1), SCORE)
     formats.update({width + 1: INTEGER, width + 2: INTEGER, width + 3: INTEGER})
     formats.update({width + 4: SCORE, width + 5: SCORE})
-    for r, row in enumerate(rows, 2):
-        committee = _detail(row, "committee")
-        scores = [Decimal(s) for s in committee.get("scores", [])]
-        # Marks by position (lowest first, then highest), so that two equal dropped scores
-        # are both struck. Sheets stored before positions existed: the first lowest and
-        # the last highest of the sorted scores.
-        positions = committee.get("dropped_positions")
-        if positions is None and committee.get("dropped_high") is not None:
-            positions = [0, len(scores) - 1]
-        dropped = set(positions or [])
-        kept = [s for i, s in enumerate(scores) if i not in dropped]
-        counted = row.committee is not None
-        values = [
-            row.department_name,
-            *scores,
-            *[None] * (width - len(scores)),
-            committee.get("roll"),
-            len(scores),
-            len(kept) if counted else None,
-            sum(kept, Decimal(0)) if counted else None,
-            _component(row, "committee"),
-        ]
-        cells = _values(ws, r, values, formats)
-        # Anonymous: scores sorted, numbered per row, never linked to a member.
-        for position in dropped:
-            cells[1 + position].font, cells[1 + position].fill = DROPPED_FONT, DROPPED_FILL
+
+    def table() -> Iterator[_Row]:
+        yield _header(titles)
+        for row in rows:
+            yield _committee_row(row, width, formats)
+
     threshold = _fmt(_snapshot(sheet).get("trim_threshold", 7))
     notes = [
         f"灰底删除线：去掉的一个最高分和一个最低分（评分达到 {threshold} 个时），不计入得分。",
@@ -402,55 +549,96 @@ def _committee_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
         "得分 = 计入分数之和 ÷ 计入个数，四舍五入保留两位小数；"
         "评分人数未达法定人数时本项不计分（见“计算说明”）。",
     ]
-    _finish(ws, info, header_row=1, notes=notes)
+    return _table(COMMITTEE, table, notes)
 
 
-def _survey_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
-    ws = wb.create_sheet(SURVEY)
+def _table(title: str, rows: Callable[[], Iterator[_Row]], notes: list[str]) -> _Layout:
+    """A detail sheet: its header in row 1 (repeated on every printed page), frozen with
+    the department column."""
+    return _Layout(title, rows, notes, freeze="B2", title_rows="1:1")
+
+
+def _committee_row(row: ScoreRow, width: int, formats: dict[int, str]) -> _Row:
+    committee = _detail(row, "committee")
+    scores = [Decimal(s) for s in committee.get("scores", [])]
+    # Marks by position (lowest first, then highest), so that two equal dropped scores
+    # are both struck. Sheets stored before positions existed: the first lowest and
+    # the last highest of the sorted scores.
+    positions = committee.get("dropped_positions")
+    if positions is None and committee.get("dropped_high") is not None:
+        positions = [0, len(scores) - 1]
+    dropped = set(positions or [])
+    kept = [s for i, s in enumerate(scores) if i not in dropped]
+    counted = row.committee is not None
+    values = [
+        row.department_name,
+        *scores,
+        *[None] * (width - len(scores)),
+        committee.get("roll"),
+        len(scores),
+        len(kept) if counted else None,
+        sum(kept, Decimal(0)) if counted else None,
+        _component(row, "committee"),
+    ]
+    cells = _values(values, formats)
+    # Anonymous: scores sorted, numbered per row, never linked to a member.
+    for position in dropped:
+        cells[1 + position].font, cells[1 + position].fill = DROPPED_FONT, DROPPED_FILL
+    return _Row(cells)
+
+
+def _survey_sheet(sheet: ScoreSheet, rows) -> _Layout:
     points = _points(sheet)
     titles = ["部门（单位）", "组别", "满意", "基本满意", "不满意", "人数", "分值合计"]
     titles += ["组别平均分（未取整）", "组别权重", "权重 × 平均分", "得分"]
-    _header(ws, 1, titles)
     formats = {2: INTEGER, 3: INTEGER, 4: INTEGER, 5: INTEGER, 6: DETAIL, 7: MEAN}
     formats.update({8: DETAIL, 9: MEAN, 10: SCORE})
-    r = 2
-    for row in rows:
-        weight_sum = weighted_sum = Decimal(0)
-        for group in _detail(row, "survey", []):
-            counts = group["counts"]
-            total = group["total"]
-            points_sum = _points_sum(points, counts)
-            weight = Decimal(group["weight"])
-            mean = _mean(group, points_sum, total)
-            product = weight * mean if mean is not None and weight else None
-            if product is not None:
-                weight_sum += weight
-                weighted_sum += weight * (Decimal(group["mean"]) if group.get("mean") else mean)
-            values = [
-                row.department_name,
-                group["label"],
-                *[counts.get(str(rating), 0) for rating in Rating],
-                total,
-                points_sum,
-                mean if mean is not None else "没有评价，不计入",
-                weight,
-                _shown(product),
-                None,
-            ]
-            _values(ws, r, values, formats)
-            r += 1
-        total_row = [row.department_name, "加权平均", *[None] * 6]
-        total_row += [weight_sum or None, _shown(weighted_sum) if weight_sum else None]
-        total_row.append(_component(row, "survey"))
-        for cell in _values(ws, r, total_row, formats):
-            cell.font = BOLD
-        r += 1
+
+    def table() -> Iterator[_Row]:
+        yield _header(titles)
+        for row in rows:
+            yield from _survey_rows(row, points, formats)
+
     notes = [
         f"分值：{_points_text(points)}。组别平均分 = 分值合计 ÷ 人数（显示 6 位小数，未取整）。",
         "得分 = Σ（组别权重 × 组别平均分）÷ Σ 组别权重，只在最后四舍五入保留两位小数；"
         "没有评价或权重为 0 的组别不计入。",
     ]
-    _finish(ws, info, header_row=1, notes=notes)
+    return _table(SURVEY, table, notes)
+
+
+def _survey_rows(row: ScoreRow, points, formats: dict[int, str]) -> Iterator[_Row]:
+    """A department's groups, then its weighted mean (bold)."""
+    weight_sum = weighted_sum = Decimal(0)
+    for group in _detail(row, "survey", []):
+        counts = group["counts"]
+        total = group["total"]
+        points_sum = _points_sum(points, counts)
+        weight = Decimal(group["weight"])
+        mean = _mean(group, points_sum, total)
+        product = weight * mean if mean is not None and weight else None
+        if product is not None:
+            weight_sum += weight
+            weighted_sum += weight * (Decimal(group["mean"]) if group.get("mean") else mean)
+        values = [
+            row.department_name,
+            group["label"],
+            *[counts.get(str(rating), 0) for rating in Rating],
+            total,
+            points_sum,
+            mean if mean is not None else "没有评价，不计入",
+            weight,
+            _shown(product),
+            None,
+        ]
+        yield _Row(_values(values, formats))
+    total_row = [row.department_name, "加权平均", *[None] * 6]
+    total_row += [weight_sum or None, _shown(weighted_sum) if weight_sum else None]
+    total_row.append(_component(row, "survey"))
+    cells = _values(total_row, formats)
+    for cell in cells:
+        cell.font = BOLD
+    yield _Row(cells)
 
 
 def _mean(group: dict, points_sum: Decimal | None, total: int) -> Decimal | None:
@@ -469,45 +657,50 @@ def _shown(value: Decimal | None) -> Decimal | None:
     return value.quantize(Decimal("1e-10"), rounding=ROUND_HALF_UP).normalize()
 
 
-def _public_vote_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
-    ws = wb.create_sheet(PUBLIC_VOTE)
+def _public_vote_sheet(sheet: ScoreSheet, rows) -> _Layout:
     points = _points(sheet)
-    _header(ws, 1, ["部门（单位）", "满意", "基本满意", "不满意", "有效票", "分值合计", "得分"])
     formats = {1: INTEGER, 2: INTEGER, 3: INTEGER, 4: INTEGER, 5: DETAIL, 6: SCORE}
-    for r, row in enumerate(rows, 2):
-        pv = _detail(row, "public_vote")
-        counts = pv.get("counts", {})
-        points_sum = _points_sum(points, counts)
-        values = [
-            row.department_name,
-            *[counts.get(str(rating), 0) for rating in Rating],
-            pv.get("total", 0),
-            points_sum,
-            _component(row, "public_vote"),
-        ]
-        _values(ws, r, values, formats)
+
+    def table() -> Iterator[_Row]:
+        yield _header(["部门（单位）", "满意", "基本满意", "不满意", "有效票", "分值合计", "得分"])
+        for row in rows:
+            pv = _detail(row, "public_vote")
+            counts = pv.get("counts", {})
+            values = [
+                row.department_name,
+                *[counts.get(str(rating), 0) for rating in Rating],
+                pv.get("total", 0),
+                _points_sum(points, counts),
+                _component(row, "public_vote"),
+            ]
+            yield _Row(_values(values, formats))
+
     notes = [f"分值：{_points_text(points)}。得分 = 分值合计 ÷ 有效票，四舍五入保留两位小数。"]
-    _finish(ws, info, header_row=1, notes=notes)
+    return _table(PUBLIC_VOTE, table, notes)
 
 
-def _hotline_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
-    ws = wb.create_sheet(HOTLINE)
+def _hotline_sheet(sheet: ScoreSheet, rows) -> _Layout:
     titles = ["部门（单位）", "评议期工单量", "上年同期工单量", "已评价", "满意", "基本满意"]
     titles += ["不满意", "满意率", "工单量变化率", "满意率得分", "工单量得分", "得分", "低样本"]
-    _header(ws, 1, titles)
     formats = dict.fromkeys(range(1, 7), INTEGER)
     formats.update({7: RATE, 8: RATE, 9: DETAIL, 10: DETAIL, 11: SCORE})
-    for r, row in enumerate(rows, 2):
-        h = _detail(row, "hotline")
-        values = [
-            row.department_name,
-            *[h.get(key) for key in ("n_window", "n_baseline", "rated")],
-            *[h.get(key) for key in ("satisfied", "basic", "dissatisfied")],
-            *[_shown(_d(h.get(key))) for key in ("rate", "change", "s", "t")],
-            _component(row, "hotline"),
-            "是" if h.get("low_sample") else "",
-        ]
-        _values(ws, r, values, formats)[-1].alignment = TOP_CENTER
+
+    def table() -> Iterator[_Row]:
+        yield _header(titles)
+        for row in rows:
+            h = _detail(row, "hotline")
+            values = [
+                row.department_name,
+                *[h.get(key) for key in ("n_window", "n_baseline", "rated")],
+                *[h.get(key) for key in ("satisfied", "basic", "dissatisfied")],
+                *[_shown(_d(h.get(key))) for key in ("rate", "change", "s", "t")],
+                _component(row, "hotline"),
+                "是" if h.get("low_sample") else "",
+            ]
+            cells = _values(values, formats)
+            cells[-1].alignment = TOP_CENTER
+            yield _Row(cells)
+
     settings = _snapshot(sheet)
     flat = _fmt(settings.get("hotline_volume_flat_score", 80))
     factor = _fmt(settings.get("hotline_change_factor", 100))
@@ -522,12 +715,11 @@ def _hotline_sheet(wb, sheet: ScoreSheet, rows, info: PrintInfo) -> None:
         "四舍五入保留两位小数（满意率得分、工单量得分未取整，显示至多 4 位小数）。",
         f"低样本：已评价工单少于 {low} 件，得分照算，满意率仅供参考。",
     ]
-    _finish(ws, info, header_row=1, notes=notes)
+    return _table(HOTLINE, table, notes)
 
 
-def _versions_sheet(wb, sheet: ScoreSheet, info: PrintInfo) -> None:
+def _versions_sheet(sheet: ScoreSheet) -> _Layout:
     """Version and correction note, and every published version (as the public page)."""
-    ws = wb.create_sheet(VERSIONS)
     lines: list[list] = []
     lines.append(["版本", f"第 {sheet.version} 版"])
     state = "已公布" if sheet.is_published else "未公布"
@@ -555,14 +747,12 @@ def _versions_sheet(wb, sheet: ScoreSheet, info: PrintInfo) -> None:
             if v.corrects_id:
                 line += f"，更正第 {v.corrects.version} 版：{v.correction_reason}"
             lines.append([f"第 {v.version} 版", str(line)])
-    for r, line in enumerate(lines, 1):
-        for col, value in enumerate(line, 1):
-            cell_write(ws, r, col, value).alignment = WRAP
-    widths = [24, 80]
-    for col, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    fit_row_heights(ws, widths)
-    print_setup(ws, info, widths, title_rows=None)
+
+    def table() -> Iterator[_Row]:
+        for line in lines:
+            yield _Row([_Cell(value, alignment=WRAP) for value in line])
+
+    return _Layout(VERSIONS, table, widths=[24, 80])
 
 
 def _text(value) -> str:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign
-from scoring.export import workbook_bytes
+from scoring.export import workbook_write
 from scoring.selectors import sheet_get
 
 
@@ -34,5 +34,6 @@ class Command(BaseCommand):
         sheet = sheet_get(campaign=campaign, version=sheet_version)
         if sheet is None:
             raise CommandError("没有找到成绩表：请先运行 recompute_scores")
-        Path(out).write_bytes(workbook_bytes(sheet))
+        with Path(out).open("wb") as target:
+            workbook_write(sheet, target)
         self.stdout.write(f"已导出 {campaign.title} 成绩表第 {sheet.version} 版：{out}")
