@@ -380,67 +380,6 @@ def shown_width(value: Any, number_format: str | None = None) -> int:
     return display_width(text)
 
 
-def sheet_fitted_widths(
-    sheet: Any,
-    *,
-    skip_rows: Iterable[int] = (),
-    header_rows: Iterable[int] = (),
-    header_cap: int = 16,
-    given: Mapping[int, float] | None = None,
-) -> list[float]:
-    """Fit the column widths of a sheet written cell by cell (normal mode) to what its cells
-    show, number formats included, so no number prints as "###"; sets them and returns them
-    (for print_setup). Rows in `skip_rows` (titles, merged notes) do not count; cells of
-    `header_rows` count at most `header_cap` (headers wrap); merged cells never count;
-    `given` (column index from 0 -> width) wins."""
-    from openpyxl.utils import get_column_letter
-
-    skip, headers, given = set(skip_rows), set(header_rows), dict(given or {})
-    merged = {
-        (row, col)
-        for ranges in sheet.merged_cells.ranges
-        for row, col in itertools.product(
-            range(ranges.min_row, ranges.max_row + 1), range(ranges.min_col, ranges.max_col + 1)
-        )
-    }
-    widths = [0] * sheet.max_column
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.row in skip or (cell.row, cell.column) in merged or cell.value is None:
-                continue
-            width = shown_width(cell.value, cell.number_format)
-            if cell.row in headers:
-                width = min(width, header_cap)
-            widths[cell.column - 1] = max(widths[cell.column - 1], width)
-    fitted: list[float] = [float(min(max(width + 2, 6), MAX_FIT_WIDTH)) for width in widths]
-    for index, fixed in given.items():
-        if index < len(fitted):
-            fitted[index] = fixed
-    for column, fit in enumerate(fitted, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = fit
-    return fitted
-
-
-def fit_row_heights(sheet: Any, widths: Sequence[float]) -> None:
-    """Set the height of every row holding wrapped text (merged cells across their columns)
-    to the lines it needs: neither LibreOffice nor Excel sizes rows of a generated file, so
-    without this a wrapped cell prints one line and hides the rest."""
-    spans = {
-        (ranges.min_row, ranges.min_col): sum(widths[ranges.min_col - 1 : ranges.max_col])
-        for ranges in sheet.merged_cells.ranges
-    }
-    for row in sheet.iter_rows():
-        lines = 1
-        for cell in row:
-            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
-                continue
-            key = (cell.row, cell.column)
-            width = spans.get(key) or (widths[cell.column - 1] if cell.column <= len(widths) else 0)
-            lines = max(lines, wrapped_lines(cell.value, width))
-        if lines > 1:
-            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
-
-
 def exported_info(campaign: str = "", *, frozen: str = "", now: Any = None) -> PrintInfo:
     """PrintInfo of a live export (data that may still change): the footer names the export
     time "导出于 YYYY-MM-DD HH:MM" (local time), beside a frozen/published date if any."""

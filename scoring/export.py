@@ -233,7 +233,7 @@ def _values(values: list, formats: dict[int, str] | None = None) -> list[_Cell]:
 
 def _fitted(layout: _Layout) -> tuple[list[float], int]:
     """Column widths fitted to what the cells show, number formats included, so no number
-    prints as "###" (as core.spreadsheets.sheet_fitted_widths fits a normal sheet): titles,
+    prints as "###": titles,
     notes and merged cells do not count, header cells count at most the cap, `given` wins;
     fixed `widths` win over all. And the number of rows."""
     widths: list[int] = []
@@ -266,9 +266,8 @@ def _fitted(layout: _Layout) -> tuple[list[float], int]:
 
 
 def _height(row: _Row, widths: list[float]) -> float | None:
-    """The lines wrapped text needs (merged cells across their columns), as
-    core.spreadsheets.fit_row_heights sets them: neither LibreOffice nor Excel sizes the
-    rows of a generated file."""
+    """The lines wrapped text needs (merged cells across their columns): neither
+    LibreOffice nor Excel sizes the rows of a generated file."""
     lines = 1
     for index, cell in enumerate(row.cells):
         if cell is None or cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
