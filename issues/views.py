@@ -421,7 +421,9 @@ def _detail_page(
 ) -> HttpResponse:
     answers = list(suggestion.answers.all())  # newest version first
     if answer_form is None:
-        answer_form = SuggestionAnswerForm(correcting=bool(answers))
+        # A correction starts from the current text: most corrections change a detail.
+        initial = {"text": answers[0].text} if answers else None
+        answer_form = SuggestionAnswerForm(correcting=bool(answers), initial=initial)
     return render(
         request,
         "issues/suggestion_detail.html",
