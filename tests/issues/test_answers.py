@@ -4,6 +4,7 @@ person behind the suggestion reads the latest one on the receipt page, without t
 who answered."""
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -68,6 +69,8 @@ def test_staff_answer_after_reviewing_it_and_the_page_shows_it(client, setup):
     assert stored(suggestion) == [(1, FIRST, "")]
     answer = SuggestionAnswer.objects.get()
     assert answer.answered_by == staff
+    [entry] = LogEntry.objects.get_for_object(answer)  # audited, with who did it
+    assert entry.action == LogEntry.Action.CREATE and entry.actor == staff
     detail = client.get(detail_url(suggestion)).content.decode()
     assert FIRST in detail and "更正答复" in detail and "更正理由" in detail
 
