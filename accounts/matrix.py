@@ -44,6 +44,7 @@ suggestion            submit    y         y     y     y      y          y       
 suggestion            propose   -         -     -     -      -          -       y
 suggestion            view      -         y     y     -      -          -       -
 suggestion            change    -         y     y     -      -          -       -
+suggestion            answer    -         y     y     -      -          -       -
 theme                 view      -         y     y     -      y          -       -
 key_issue             view      -         y     y     -      y          -       -
 key_issue             change    -         y     y     -      y          -       -
@@ -170,6 +171,7 @@ ROUTES: dict[str, Gate | dict[str, Gate]] = {
     "issues:deputy-suggest": ("suggestion", "propose"),
     "issues:triage": ("suggestion", "view"),
     "issues:suggestion": ("suggestion", "change"),
+    "issues:suggestion-answer": only(POST=("suggestion", "answer")),
     "issues:record": ("suggestion", "change"),
     "issues:import": ("suggestion", "change"),
     "issues:export": ("suggestion", "view"),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from accounts.models import User
 from campaigns.models import Campaign, EvaluatedDepartment
 from departments.models import District
-from issues.models import Channel, KeyIssue, SourceType, Suggestion, Theme
+from issues.models import Channel, KeyIssue, SourceType, Suggestion, SuggestionAnswer, Theme
 from issues.services import RECEIPT_ALPHABET
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -658,3 +658,46 @@ def load() -> None:
         if key not in existing:
             new.append(row)
     Suggestion.objects.bulk_create(new, batch_size=500)
+    _answers(campaign, staff)
+
+
+# A handful of suggestions with an answer (办理答复), so the receipt page shows one: the first
+# suggestion behind each of these departments' first key issue; the first one corrected.
+ANSWERED = ["education", "civil-affairs", "public-security", "transport", "housing"]
+ANSWERED_ON = dt.datetime(2021, 6, 18, 15, 0, tzinfo=TZ)
+CORRECTED_ON = dt.datetime(2021, 6, 25, 9, 30, tzinfo=TZ)
+
+
+def _answers(campaign: Campaign, staff: User) -> None:
+    keys = [f"demo:{slug}:1:0" for slug in ANSWERED]
+    rows = (
+        Suggestion.objects.filter(campaign=campaign, import_key__in=keys)
+        .select_related("department__department", "theme")
+        .prefetch_related("theme__key_issues")
+    )
+    answers = []
+    for s in rows:
+        issue = s.theme.key_issues.all()[0] if s.theme and s.theme.key_issues.all() else None
+        text = (
+            f"您反映的问题已与同类意见建议归并为“{s.theme.title if s.theme else '—'}”，"
+            f"并纳入{s.department.department.name}的重点整改问题“{issue.title if issue else '—'}”。"
+            "整改目标、措施和完成时限已向社会公开承诺，整改进展可在部门页面查看。感谢您的参与。"
+        )
+        answers.append(
+            SuggestionAnswer(
+                suggestion=s, version=1, text=text, answered_by=staff, created_at=ANSWERED_ON
+            )
+        )
+        if s.import_key == keys[0]:
+            answers.append(
+                SuggestionAnswer(
+                    suggestion=s,
+                    version=2,
+                    text=text + "整改完成时限为2021年12月底。",
+                    reason="补充整改完成时限",
+                    answered_by=staff,
+                    created_at=CORRECTED_ON,
+                )
+            )
+    # Keyed on (suggestion, version): a second load inserts nothing.
+    SuggestionAnswer.objects.bulk_create(answers, ignore_conflicts=True)

@@ -26,6 +26,8 @@ class IssuesConfig(AppConfig):
             self.get_model("Suggestion"), include_fields=["status", "theme", "department"]
         )
         audit_register(self.get_model("KeyIssue"), m2m_fields={"themes"})
+        # Answers are written once (append-only): the entry records who answered and when.
+        audit_register(self.get_model("SuggestionAnswer"))
 
         # Public content (department pages: key issues, theme summaries, suggestion counts):
         # bumps the campaign's page generation. Bulk triage services bump it themselves.

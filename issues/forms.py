@@ -5,7 +5,16 @@ from core.uploads import MB, UnsafeUploadError, upload_check
 from departments.models import District
 from notifications.services import contact_channel
 
-from .models import OFFLINE_CHANNELS, Channel, KeyIssue, SourceType, Suggestion, Theme
+from .models import (
+    ANSWER_MAX,
+    ANSWER_REASON_MAX,
+    OFFLINE_CHANNELS,
+    Channel,
+    KeyIssue,
+    SourceType,
+    Suggestion,
+    Theme,
+)
 from .selectors import LEVEL_CHOICES, evaluated_departments
 
 TEXT_MIN, TEXT_MAX = 5, 2000
@@ -200,3 +209,51 @@ class ContactExportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "如：回访核实第二批意见"}),
     )
+
+
+class SuggestionAnswerForm(forms.Form):
+    """办理答复, or 更正答复 once answered (`correcting`): then the reason is required.
+    Line ends are stored as "\n": a browser posts a textarea with CRLF, and the review page
+    (core.confirm) must sign the same text the confirming POST carries back."""
+
+    text = forms.CharField(
+        label="答复内容",
+        max_length=ANSWER_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"在回执查询页公开给提出人（不显示答复人姓名），最多 {ANSWER_MAX} 字。",
+        error_messages={
+            "required": "请填写答复内容。",
+            "max_length": f"答复内容不能超过 {ANSWER_MAX} 字（现有 %(show_value)d 字）。",
+        },
+    )
+    reason = forms.CharField(
+        label="更正理由",
+        max_length=ANSWER_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="更正了什么、为什么更正；与更正后的答复一并告知提出人。",
+        error_messages={
+            "max_length": f"更正理由不能超过 {ANSWER_REASON_MAX} 字（现有 %(show_value)d 字）。"
+        },
+    )
+
+    def __init__(self, *args, correcting: bool, **kwargs):
+        kwargs.setdefault("auto_id", "answer-%s")
+        super().__init__(*args, **kwargs)
+        self.correcting = correcting
+        if correcting:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = (
+                "更正答复须说明更正了什么、为什么更正。"
+            )
+        else:
+            del self.fields["reason"]
+
+    def _clean_lines(self, name: str) -> str:
+        return self.cleaned_data.get(name, "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+    def clean_text(self) -> str:
+        return self._clean_lines("text")
+
+    def clean_reason(self) -> str:
+        return self._clean_lines("reason")

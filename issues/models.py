@@ -4,11 +4,16 @@ The trail a reader follows: key issue -> themes -> suggestions. Every original s
 kept; merging only points it at a theme, so "collected" always equals the merged originals
 plus the ones still waiting."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from campaigns.models import Campaign, EvaluatedDepartment
+from core.frozen import FrozenModel, FrozenQuerySet
 from departments.models import District
 
 
@@ -176,6 +181,90 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt}"
+
+    @property
+    def answer_summary(self) -> "AnswerSummary | None":
+        """The answer as the public and the deputy read it, from `answers` (prefetch it on
+        lists): the latest version's text, the first answer's time and, once corrected, the
+        latest correction's. Never who answered."""
+        versions = sorted(self.answers.all(), key=lambda a: a.version)
+        if not versions:
+            return None
+        latest = versions[-1]
+        return AnswerSummary(
+            text=latest.text,
+            version=latest.version,
+            answered_at=versions[0].created_at,
+            corrected_at=latest.created_at if latest.version > 1 else None,
+        )
+
+
+@dataclass(frozen=True)
+class AnswerSummary:
+    text: str
+    version: int
+    answered_at: dt.datetime
+    corrected_at: dt.datetime | None
+
+    @property
+    def corrected(self) -> bool:
+        return self.corrected_at is not None
+
+
+ANSWER_MAX, ANSWER_REASON_MAX = 2000, 500
+
+
+class SuggestionAnswer(FrozenModel, models.Model):
+    """The committee's answer to a suggestion (办理答复), append-only: a stored version is
+    never changed or deleted (FrozenModel, FrozenQuerySet and, on PostgreSQL, the trigger of
+    migration 0005). A correction is a new version with its reason; the latest is shown."""
+
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name="意见建议", on_delete=models.CASCADE, related_name="answers"
+    )
+    version = models.PositiveSmallIntegerField("版本")
+    text = models.TextField("答复内容")
+    reason = models.TextField("更正理由", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="答复人",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # A default, not auto_now_add, so the demo can date its answers in the campaign's past.
+    created_at = models.DateTimeField("答复时间", default=timezone.now)
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "意见建议答复"
+        ordering = ["suggestion", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["suggestion", "version"], name="suggestion_answer_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="suggestion_answer_version_positive"
+            ),
+            # A correction says what was corrected and why.
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(reason=""),
+                name="suggestion_answer_correction_has_reason",
+            ),
+        ]
+
+    frozen_message = "已发出的答复不能修改或删除；如需更正，请提交更正答复并说明理由。"
+
+    def __str__(self) -> str:
+        return f"{self.suggestion_id} 答复第{self.version}版"
+
+    def is_stored_frozen(self) -> bool:
+        return SuggestionAnswer.objects.filter(pk=self.pk).exists()  # every version is sent
+
+    @classmethod
+    def frozen_q(cls) -> Q:
+        return Q()  # every version is sent
 
 
 class RejectedPair(models.Model):

@@ -8,12 +8,24 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from accounts.models import Role
 from campaigns.models import Campaign, EvaluatedDepartment
 from campaigns.stages import ORDER, Stage
+from notifications.models import Channel as NotifyChannel
+from notifications.models import ContactOptIn
 
-from .models import Channel, KeyIssue, RejectedPair, SourceType, Suggestion, Theme
+from .models import (
+    Channel,
+    KeyIssue,
+    RejectedPair,
+    SourceType,
+    Suggestion,
+    SuggestionAnswer,
+    Theme,
+)
+from .notify import OPT_IN_KIND
 from .similarity import MERGE_THRESHOLD, SimilarityIndex
 
 # What a receipt number can look like (YJ2021-7KQ4M9TX; the column holds 20 characters).
@@ -393,17 +405,56 @@ def suggestion_by_receipt(*, receipt: str) -> Suggestion | None:
             Prefetch(
                 "theme__key_issues",
                 queryset=KeyIssue.objects.filter(status=KeyIssue.Status.CONFIRMED),
-            )
+            ),
+            suggestion_answers_prefetch(),
         )
         .filter(receipt=receipt)
         .first()
     )
 
 
+def suggestion_answers_prefetch(*, with_staff: bool = False) -> Prefetch:
+    """A suggestion's answers, newest version first, for `Suggestion.answer_summary`. Public
+    readers (receipt page, deputies, the API) never load who answered."""
+    answers = SuggestionAnswer.objects.order_by("-version")
+    if with_staff:
+        answers = answers.select_related("answered_by")
+    else:
+        answers = answers.only("id", "suggestion_id", "version", "text", "created_at")
+    return Prefetch("answers", queryset=answers)
+
+
+def deputy_answers(*, deputy, limit: int = 20) -> list[Suggestion]:
+    """The deputy's own suggestions that have an answer, newest submission first (their
+    workspace): each with `answer_summary`. Two queries however many."""
+    return list(
+        Suggestion.objects.filter(submitted_by=deputy)
+        .filter(Exists(SuggestionAnswer.objects.filter(suggestion=OuterRef("pk"))))
+        .select_related("campaign")
+        .prefetch_related(suggestion_answers_prefetch())
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def answer_recipients(*, suggestion: Suggestion) -> list[str]:
+    """Who an answer to `suggestion` reaches besides the receipt page, for the review page:
+    never the contact itself."""
+    who = []
+    author = suggestion.submitted_by
+    if author is not None and author.role == Role.DEPUTY and author.is_active:
+        who.append(f"提出建议的代表{author.display_name}（站内消息，及其选择的渠道）")
+    optin = ContactOptIn.objects.filter(kind=OPT_IN_KIND, object_id=suggestion.pk).first()
+    if optin is not None:
+        how = "短信" if optin.channel == NotifyChannel.SMS else "电子邮件"
+        who.append(f"提交意见建议时要求告知办理进展的群众（{how}，发到其留下的联系方式）")
+    return who or ["无人要求通知：只在回执查询页显示"]
+
+
 def deputy_submissions(*, deputy, campaign: Campaign) -> QuerySet[Suggestion]:
     return (
         Suggestion.objects.filter(submitted_by=deputy, campaign=campaign)
         .select_related("department__department", "theme")
+        .prefetch_related(suggestion_answers_prefetch())
         .order_by("-created_at")
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import Role
@@ -21,16 +21,19 @@ from notifications.services import contact_opt_in
 
 from .importing import DATE_FORMATS, ParsedRow, lookup
 from .models import (
+    ANSWER_MAX,
+    ANSWER_REASON_MAX,
     DEPUTY_SOURCES,
     Channel,
     KeyIssue,
     RejectedPair,
     SourceType,
     Suggestion,
+    SuggestionAnswer,
     Tag,
     Theme,
 )
-from .notify import OPT_IN_KIND, merged_announce
+from .notify import OPT_IN_KIND, answered_announce, merged_announce
 
 # No 0/O, 1/I/L: citizens read receipts aloud over the phone.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -387,6 +390,60 @@ def theme_update(
     )
     theme.save(update_fields=["title", "summary", "summary_approved", "is_focus", "department"])
     return theme
+
+
+# ------------------------------------------------------------------------------- answers
+def suggestion_answer_next_version(*, suggestion: Suggestion) -> int:
+    latest = SuggestionAnswer.objects.filter(suggestion=suggestion).aggregate(v=Max("version"))
+    return (latest["v"] or 0) + 1
+
+
+def suggestion_answer_check(*, suggestion: Suggestion, text: str, reason: str = "") -> int:
+    """Refuse what cannot be answered (per field, for the form), before the review page;
+    returns the version the answer would get."""
+    if suggestion.status == Suggestion.Status.SPAM:
+        raise ValidationError("无效信息不能答复；如属误判，请先恢复这条意见建议。")
+    version = suggestion_answer_next_version(suggestion=suggestion)
+    errors: dict[str, list[str]] = {}
+    text, reason = text.strip(), reason.strip()
+    if not text:
+        errors["text"] = ["请填写答复内容。"]
+    elif len(text) > ANSWER_MAX:
+        errors["text"] = [f"答复内容不能超过 {ANSWER_MAX} 字（现有 {len(text)} 字）。"]
+    if version > 1 and not reason:
+        errors["reason"] = ["更正答复须说明更正了什么、为什么更正。"]
+    elif len(reason) > ANSWER_REASON_MAX:
+        errors["reason"] = [f"更正理由不能超过 {ANSWER_REASON_MAX} 字（现有 {len(reason)} 字）。"]
+    if errors:
+        raise ValidationError(errors)
+    return version
+
+
+@transaction.atomic
+def suggestion_answer(
+    *, suggestion: Suggestion, text: str, reason: str = "", actor, version: int | None = None
+) -> SuggestionAnswer:
+    """Answer a suggestion (办理答复), or correct its answer: a new version, never an edit.
+    `version`, when given, is the version the staff member reviewed: an answer stored by
+    someone else meanwhile makes it stale, and the act is refused rather than correcting an
+    answer they never read. The deputy and the opted-in public hear of it on commit."""
+    locked = (
+        Suggestion.objects.select_for_update()
+        .select_related("campaign")
+        .get(pk=suggestion.pk)  # one answer at a time per suggestion: versions 1, 2, 3 ...
+    )
+    next_version = suggestion_answer_check(suggestion=locked, text=text, reason=reason)
+    if version is not None and version != next_version:
+        raise ValidationError("这条意见建议的答复刚被他人更新，请查看最新答复后再提交。")
+    answer = SuggestionAnswer.objects.create(
+        suggestion=locked,
+        version=next_version,
+        text=text.strip(),
+        reason=reason.strip() if next_version > 1 else "",
+        answered_by=actor,
+    )
+    answered_announce(suggestion=locked, answer=answer)
+    return answer
 
 
 # ---------------------------------------------------------------------------- key issues

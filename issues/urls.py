@@ -17,6 +17,11 @@ urlpatterns = [
     # Staff
     path(f"{STAFF}suggestions/", views.triage, name="triage"),
     path(f"{STAFF}suggestions/<int:pk>/", views.suggestion_detail, name="suggestion"),
+    path(
+        f"{STAFF}suggestions/<int:pk>/answer/",
+        views.suggestion_answer,
+        name="suggestion-answer",
+    ),
     path(f"{STAFF}suggestions/record/", views.record, name="record"),
     path(f"{STAFF}suggestions/import/", views.import_suggestions, name="import"),
     path(f"{STAFF}suggestions/export.xlsx", views.export_suggestions, name="export"),

@@ -49,12 +49,14 @@ from .forms import (
     KeyIssueForm,
     PublicSuggestionForm,
     RecordForm,
+    SuggestionAnswerForm,
     ThemeForm,
     TriageFilterForm,
 )
 from .importing import ImportFileError, read_rows
 from .models import KeyIssue, Suggestion, Tag, Theme
 from .selectors import (
+    answer_recipients,
     department_funnels,
     deputy_submissions,
     evaluated_departments,
@@ -63,6 +65,7 @@ from .selectors import (
     merge_losses,
     merge_proposals,
     similar_suggestions,
+    suggestion_answers_prefetch,
     suggestion_by_receipt,
     suggestion_by_submission,
     suggestion_triage,
@@ -398,16 +401,29 @@ def _merge_review(request, campaign, ids, theme, losses, payload, back) -> HttpR
     )
 
 
-@role_required(*STAFF)
-def suggestion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = campaign_for_user(user=request.user, slug=slug)
-    suggestion = get_object_or_404(
+def _staff_suggestion(campaign, pk: int) -> Suggestion:
+    return get_object_or_404(
         Suggestion.objects.select_related(
-            "department__department", "theme", "district", "submitted_by"
-        ).prefetch_related("tags"),
+            "campaign", "department__department", "theme", "district", "submitted_by"
+        ).prefetch_related("tags", suggestion_answers_prefetch(with_staff=True)),
         campaign=campaign,
         pk=pk,
     )
+
+
+def _detail_page(
+    request: HttpRequest,
+    campaign,
+    suggestion: Suggestion,
+    *,
+    answer_form: SuggestionAnswerForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    answers = list(suggestion.answers.all())  # newest version first
+    if answer_form is None:
+        # A correction starts from the current text: most corrections change a detail.
+        initial = {"text": answers[0].text} if answers else None
+        answer_form = SuggestionAnswerForm(correcting=bool(answers), initial=initial)
     return render(
         request,
         "issues/suggestion_detail.html",
@@ -416,7 +432,90 @@ def suggestion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "suggestion": suggestion,
             "similar": similar_suggestions(suggestion=suggestion),
             "themes": Theme.objects.filter(campaign=campaign).only("id", "title").order_by("title"),
+            "answers": answers,
+            "answer_form": answer_form,
+            "next_version": (answers[0].version if answers else 0) + 1,
         },
+        status=status,
+    )
+
+
+@role_required(*STAFF)
+def suggestion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    return _detail_page(request, campaign, _staff_suggestion(campaign, pk))
+
+
+@require_POST
+@role_required(*STAFF)
+def suggestion_answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """办理答复 / 更正答复. The answer goes public on the receipt page and out to the deputy
+    and the opted-in public, and is never withdrawn: a review first (core.confirm), the
+    write on the confirmed second POST. Errors come back on the detail page, per field."""
+    campaign = campaign_for_user(user=request.user, slug=slug)
+    suggestion = _staff_suggestion(campaign, pk)
+    answers = list(suggestion.answers.all())
+    form = SuggestionAnswerForm(request.POST, correcting=bool(answers))
+    # The version the staff member saw: an answer stored since then is not corrected blind.
+    seen = whole_number(request.POST.get("version"))
+    if not form.is_valid():
+        return _detail_page(request, campaign, suggestion, answer_form=form, status=400)
+    text, reason = form.cleaned_data["text"], form.cleaned_data.get("reason", "")
+    try:
+        version = services.suggestion_answer_check(suggestion=suggestion, text=text, reason=reason)
+        if seen != version:
+            raise ValidationError("这条意见建议的答复刚被他人更新，请查看最新答复后再提交。")
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _detail_page(request, campaign, suggestion, answer_form=form, status=400)
+    payload = {"suggestion": suggestion.pk, "version": version, "text": text, "reason": reason}
+    if not confirmed(request, action="suggestion.answer", payload=payload):
+        return _answer_review(request, campaign, suggestion, answers, payload)
+    try:
+        services.suggestion_answer(
+            suggestion=suggestion, text=text, reason=reason, actor=request.user, version=version
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        suggestion = _staff_suggestion(campaign, pk)  # with the answer stored meanwhile
+        return _detail_page(request, campaign, suggestion, answer_form=form, status=400)
+    messages.success(
+        request,
+        f"已发出{'更正后的答复' if version > 1 else '办理答复'}，回执查询页同时显示。",
+    )
+    return redirect("issues:suggestion", slug=campaign.slug, pk=suggestion.pk)
+
+
+def _answer_review(request, campaign, suggestion, answers, payload) -> HttpResponse:
+    correcting = payload["version"] > 1
+    rows = [("回执编号", suggestion.receipt)]
+    if correcting:
+        rows += [("当前答复", answers[0].text), ("更正理由", payload["reason"])]
+    rows += [
+        ("更正后的答复" if correcting else "答复内容", payload["text"]),
+        ("将告知", "；".join(answer_recipients(suggestion=suggestion))),
+    ]
+    back = reverse("issues:suggestion", args=[campaign.slug, suggestion.pk])
+    return review_response(
+        request,
+        action="suggestion.answer",
+        payload=payload,
+        review=Review(
+            title=f"{'更正' if correcting else '发出'} {suggestion.receipt} 的办理答复",
+            lead=(
+                "答复在回执查询页公开（不显示答复人），并通知提出人。发出后不能撤回或修改，"
+                "如有错误只能提交更正答复并说明理由，提出人会再次收到通知。"
+            ),
+            rows=rows,
+            fields=[
+                ("text", payload["text"]),
+                ("reason", payload["reason"]),
+                ("version", str(payload["version"])),
+            ],
+            confirm_label="确认发出更正答复" if correcting else "确认发出答复",
+            back_url=back,
+            back_label="返回修改，不发出",
+        ),
     )
 
 

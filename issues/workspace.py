@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.workspaces import InboxItem, workspace_inbox
+from accounts.workspaces import InboxItem, workspace_inbox, workspace_panel
 from campaigns.workspace import campaign_item, inbox_campaigns
 
 from .models import Suggestion
-from .selectors import key_issue_bounds_by_campaign, unmerged_by_campaign
+from .selectors import deputy_answers, key_issue_bounds_by_campaign, unmerged_by_campaign
 
 
 @workspace_inbox("staff")
@@ -63,3 +63,9 @@ def researcher_issue_items(request: HttpRequest) -> list[InboxItem]:
         )
         for c in campaigns
     ]
+
+
+@workspace_panel("deputy")
+def deputy_suggestion_answers(request: HttpRequest) -> dict:
+    """The answers to the deputy's own suggestions (办理答复), latest version each."""
+    return {"suggestion_answers": deputy_answers(deputy=request.user)}

@@ -7,6 +7,15 @@ from rest_framework import serializers
 from issues.models import KeyIssue, Suggestion
 
 
+class SuggestionAnswerSerializer(serializers.Serializer):
+    """The current answer (办理答复): the latest version; `corrected_at` once corrected."""
+
+    version = serializers.IntegerField()
+    text = serializers.CharField()
+    answered_at = serializers.DateTimeField()
+    corrected_at = serializers.DateTimeField(allow_null=True)
+
+
 class SuggestionSerializer(serializers.ModelSerializer):
     """Staff only, and still without the contact field (personal data stays in the app)."""
 
@@ -15,6 +24,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
         source="department.department.name", default=None, allow_null=True
     )
     theme = serializers.CharField(source="theme.title", default=None, allow_null=True)
+    answer = SuggestionAnswerSerializer(source="answer_summary", read_only=True, allow_null=True)
 
     class Meta:
         model = Suggestion
@@ -29,6 +39,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
             "submitted_on",
             "status",
             "theme",
+            "answer",
         ]
 
 

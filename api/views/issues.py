@@ -6,6 +6,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.filters import SearchFilter
 
 from issues.models import KeyIssue, Suggestion
+from issues.selectors import suggestion_answers_prefetch
 
 from .. import filters, serializers
 from ..models import Scope
@@ -28,8 +29,10 @@ class SuggestionViewSet(MatrixViewSet):
     filter_backends = [DjangoFilterBackend, SearchFilter]
 
     def get_queryset(self):
-        return Suggestion.objects.filter(campaign__in=self.campaigns()).select_related(
-            "campaign", "department__department", "theme"
+        return (
+            Suggestion.objects.filter(campaign__in=self.campaigns())
+            .select_related("campaign", "department__department", "theme")
+            .prefetch_related(suggestion_answers_prefetch())
         )
 
 

@@ -156,3 +156,15 @@ DEMO_USERNAMES = (
     "deputy-town",
     "boshan-staff",
 )
+
+
+def test_demo_has_answered_suggestions_one_of_them_corrected(client):
+    from issues.models import SuggestionAnswer
+
+    answered = set(SuggestionAnswer.objects.values_list("suggestion__receipt", flat=True))
+    assert len(answered) == 5
+    corrected = SuggestionAnswer.objects.get(version=2).suggestion
+    page = client.get(f"/suggestions/receipt/{corrected.receipt}/").content.decode()
+    assert "办理答复" in page and "已更正" in page and "2021年6月25日" in page
+    call_command("load_demo", "--quiet-logins")  # a second load adds no answer
+    assert SuggestionAnswer.objects.count() == 6
