@@ -246,14 +246,17 @@ def test_raw_sql_cannot_change_an_answer_but_a_deleted_account_is_cleared(setup)
 # --------------------------------------------------------------------- where it is read
 def test_receipt_pages_show_the_latest_answer_its_dates_and_no_staff_name(client, setup):
     staff, suggestion = setup
-    services.suggestion_answer(suggestion=suggestion, text=FIRST, actor=staff)
     pages = (
         reverse("issues:receipt-detail", args=[suggestion.receipt]),
         reverse("issues:receipt") + f"?receipt={suggestion.receipt}",
     )
+    before = client.get(pages[0]).content.decode()
+    assert "提交成功" in before and "已有办理答复" not in before
+    services.suggestion_answer(suggestion=suggestion, text=FIRST, actor=staff)
     for url in pages:
         page = client.get(url).content.decode()
         assert FIRST in page and "答复日期" in page and "已更正" not in page
+    assert "已有办理答复" in client.get(pages[0]).content.decode()  # no "submitted" heading
 
     services.suggestion_answer(suggestion=suggestion, text=SECOND, reason="时间有误", actor=staff)
 
