@@ -706,6 +706,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         EvaluatedDepartment.objects.filter(batch=survey.batch).select_related("department")
     )
     answered = hasattr(respondent, "participation")
+    problems: list[dict] = []
     if request.method == "POST" and not answered:
         answers = {
             ev.id: (
@@ -714,13 +715,27 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             )
             for ev in evaluated
         }
-        try:
-            surveys.survey_answer_submit(respondent=respondent, answers=answers)
-            return render(request, "scoring/answer_done.html", {"survey": survey})
-        except ValidationError as exc:
-            _errors(request, exc)
-        for ev in evaluated:
+        # Each unanswered question is named (number and department) in the error summary
+        # and marked at its group of radios, before the service is asked (issue 19).
+        valid = {value for value, _ in RATINGS}
+        for number, ev in enumerate(evaluated, start=1):
             ev.rating, ev.comment = answers[ev.id]
+            ev.problem = (
+                f"请回答第{number}题：{ev.department.name}"
+                if not ev.rating
+                else f"第{number}题（{ev.department.name}）：评价只能是满意、基本满意或不满意"
+                if ev.rating not in valid
+                else ""
+            )
+            if ev.problem:
+                problems.append({"href": f"#rating_{ev.pk}_0", "text": ev.problem})
+        if not problems:
+            try:
+                surveys.survey_answer_submit(respondent=respondent, answers=answers)
+                return render(request, "scoring/answer_done.html", {"survey": survey})
+            except ValidationError as exc:
+                # Closed meanwhile, answered in another tab: no field to point at.
+                problems = [{"href": "", "text": message} for message in exc.messages]
     return render(
         request,
         "scoring/answer.html",
@@ -730,7 +745,9 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             "evaluated": evaluated,
             "answered": answered,
             "ratings": RATINGS,
+            "problems": problems,
         },
+        status=400 if problems else 200,
     )
 
 
