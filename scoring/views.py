@@ -794,9 +794,12 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
             public_vote.code_request(vote=vote, phone=phone, client_ip=_client_ip(request))
             messages.success(request, "验证码已发送，10 分钟内有效")
         except ValidationError as exc:
-            _errors(request, exc)
+            # Named in the error summary and at the phone field when it is about the number.
             return render(
-                request, "scoring/vote.html", {**context, "step": "phone", "phone": phone}
+                request,
+                "scoring/vote.html",
+                {**context, "step": "phone", "phone": phone, **_vote_problems(exc, "phone")},
+                status=400,
             )
         return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
     ratings = {ev.id: request.POST.get(f"rating_{ev.id}", "") for ev in evaluated}
@@ -822,6 +825,7 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
                 "problems": [{"href": f"#{i}", "text": t} for i, t in problems],
                 "code_problem": problems[0][1] if problems[0][0] == "code" else "",
             },
+            status=400,
         )
     try:
         public_vote.public_ballot_submit(
@@ -832,11 +836,29 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
             client_ip=_client_ip(request),
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        # A wrong, spent or expired code is named at the code field; the ratings are kept.
         for ev in evaluated:
             ev.rating = ratings[ev.id]
-        return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
+        return render(
+            request,
+            "scoring/vote.html",
+            {**context, "step": "ballot", "phone": phone, **_vote_problems(exc, "code")},
+            status=400,
+        )
     return render(request, "scoring/vote.html", {**context, "step": "done"})
+
+
+def _vote_problems(exc: ValidationError, field: str) -> dict:
+    """A refusal of the public vote's service as the page's error summary: the messages that
+    name `field` (the phone number or the code, whose control has that id) link to it and
+    mark it invalid; any other is listed without a link (issue 19)."""
+    named = exc.message_dict.get(field, []) if hasattr(exc, "error_dict") else []
+    others = [m for m in exc.messages if m not in named]
+    return {
+        "problems": [{"href": f"#{field}", "text": m} for m in named]
+        + [{"href": "", "text": m} for m in others],
+        f"{field}_problem": "；".join(named),
+    }
 
 
 def _weight(sheet: ScoreSheet | None, component: Component) -> str:
