@@ -21,6 +21,7 @@ from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
+from core.malformed import whole_number
 from core.messages import validation_error_flash as _errors
 from core.publiccache import public_page
 
@@ -40,6 +41,7 @@ from .services.corrections import is_published
 
 STAFF = WORKSPACE_ROLES["staff"]
 RATINGS = [(r.value, r.label) for r in Rating]
+RESEARCH_FIELDS = ("score", "justification")
 
 
 def _manage(slug: str) -> str:
@@ -591,36 +593,53 @@ def sheet_export(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 @role_required(Role.RESEARCHER)
 def research_entry(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
+    failed = None
     if request.method == "POST":
         evaluated = get_object_or_404(
             EvaluatedDepartment.objects.select_related("department", "campaign"),
             campaign=campaign,
-            pk=request.POST.get("evaluated"),
+            pk=whole_number(request.POST.get("evaluated")),
         )
+        score = request.POST.get("score", "")
+        justification = request.POST.get("justification", "")
         try:
             research.research_score_set(
-                evaluated=evaluated,
-                score=request.POST.get("score", ""),
-                justification=request.POST.get("justification", ""),
-                actor=request.user,
+                evaluated=evaluated, score=score, justification=justification, actor=request.user
             )
             messages.success(request, f"已保存{evaluated.department.name}的调研评分")
+            return redirect("scoring:research", slug)
         except ValidationError as exc:
-            _errors(request, exc)
-        return redirect("scoring:research", slug)
+            # The page again (400) with this department's row as typed and its summary
+            # naming the department and each field; the other rows are as stored (issue 19).
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            failed = (evaluated.pk, score, justification, errors)
     batches = list(selectors.batches_with_inputs(campaign=campaign))
     # ?missing=1: only the departments still waiting for a score (the researcher's inbox).
-    missing_only = request.GET.get("missing") == "1"
+    missing_only = request.GET.get("missing") == "1" and failed is None
     for batch in batches:
         batch.shown_evaluated = [
             ev for ev in batch.evaluated.all() if not missing_only or selectors.research_missing(ev)
         ]
+        for ev in batch.shown_evaluated:
+            ev.typed = ev.errors = ev.problems = None
+            if failed and ev.pk == failed[0]:
+                _, score, justification, errors = failed
+                ev.typed, ev.errors = {"score": score, "justification": justification}, errors
+                ev.problems = [
+                    {
+                        "href": f"#{name}_{ev.pk}" if name in RESEARCH_FIELDS else "",
+                        "text": f"{ev.department.name}：{message}",
+                    }
+                    for name, messages_ in errors.items()
+                    for message in messages_
+                ]
     if missing_only:
         batches = [b for b in batches if b.shown_evaluated]
     return render(
         request,
         "scoring/research.html",
         {"campaign": campaign, "batches": batches, "missing_only": missing_only},
+        status=400 if failed else 200,
     )
 
 
