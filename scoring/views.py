@@ -657,6 +657,7 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     submitted = session.participations.filter(member=request.user).exists()
     values: dict = {}
     problems: dict = {}
+    refused: list[str] = []
     if request.method == "POST" and not submitted:
         values = {ev.id: request.POST.get(f"score_{ev.id}", "").strip() for ev in evaluated}
         # Every score is checked before the review: each bad one is marked at its field and
@@ -688,7 +689,8 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "测评票已提交，谢谢！")
             return redirect("scoring:ballot", pk)
         except ValidationError as exc:
-            _errors(request, exc)
+            # Closed or submitted meanwhile: said in the error summary, the scores kept.
+            refused = exc.messages
     for ev in evaluated:
         ev.value = values.get(ev.id, "")
         ev.problem = problems.get(ev.id, "")
@@ -702,9 +704,10 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "turnout": committee.session_turnout(session=session),
             "problems": [
                 {"href": f"#score_{ev.pk}", "text": ev.problem} for ev in evaluated if ev.problem
-            ],
+            ]
+            + [{"href": "", "text": message} for message in refused],
         },
-        status=400 if problems else 200,
+        status=400 if problems or refused else 200,
     )
 
 

@@ -77,7 +77,10 @@ def test_a_survey_closed_meanwhile_takes_no_answer(client, survey):
 
     response = client.post(url, {f"rating_{ev.pk}": "basic" for ev in survey.evaluated})
 
-    assert "本次评价已结束" in response.content.decode()
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "本次评价已结束" in html
+    assert Page(html).summaries == 1 and "该调查已结束" in html
     assert not SurveyResponse.objects.exists()
 
 
