@@ -22,3 +22,14 @@ def form_errors_flash(request: HttpRequest, form: Any) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else error)
+
+
+def validation_error_to_form(form: Any, exc: ValidationError) -> None:
+    """A service's refusal shown on the bound form that asked for it (issue 19): an error
+    that names one of the form's fields goes to that field (marked invalid, linked from the
+    error summary); any other goes to the summary as a non-field error."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -23,9 +23,26 @@ class MeasureForm(forms.ModelForm):
         ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def clean_target_value(self):
+        # Named at its field; the database's check (measure_target_positive) would only say
+        # "约束 … 是无效的" in the error summary.
+        value = self.cleaned_data.get("target_value")
+        if value is not None and value <= 0:
+            raise forms.ValidationError("目标值须大于 0；没有量化目标时请留空。")
+        return value
+
 
 class EvidenceForm(forms.Form):
-    evidence = forms.CharField(label="完成情况和佐证", widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label="完成情况和佐证",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "标记完成时请说明完成情况和佐证。"},
+    )
+
+
+class ActionForm(forms.Form):
+    """A button with no field (submit a plan, delete a measure): bound only to carry the
+    service's refusal to the error summary of the page shown again."""
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -89,7 +106,10 @@ class ReturnForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label="撤回理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label="撤回理由",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "撤回整改措施时请写明理由。"},
     )
 
 

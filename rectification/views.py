@@ -20,6 +20,7 @@ from campaigns.selectors import campaign_for_user, campaigns_for_user, public_ca
 from core.confirm import Review, confirmed, review_response
 from core.malformed import slug_or_blank, whole_number
 from core.messages import validation_error_flash as _error
+from core.messages import validation_error_to_form
 from core.publiccache import public_page
 from core.spreadsheets import exported_info
 from core.upload_handlers import upload_limits
@@ -29,6 +30,7 @@ from . import selectors, services, status
 from .exports import ledger_measures, ledger_scope, ledger_xlsx
 from .files import KINDS, SNIFF_BYTES, sniff
 from .forms import (
+    ActionForm,
     EvidenceForm,
     MeasureForm,
     PlanForm,
@@ -210,40 +212,77 @@ def liaison_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return _liaison_issue_page(request, issue, plan)
 
 
-def _liaison_issue_page(request, issue, plan, *, status: int = 200, **bound) -> HttpResponse:
-    """The liaison's page of one key issue. After a failed submit of the plan, new-measure or
-    progress form, the page is shown again with that form bound (`bound`): its error summary
-    takes focus and names every field to fix, and what was typed is kept (issue 19)."""
+def _liaison_issue_page(
+    request, issue, plan, *, status: int = 200, failed=None, **bound
+) -> HttpResponse:
+    """The liaison's page of one key issue. After a failed submit the page is shown again
+    (status 400) with the form that failed bound: its error summary takes focus and names
+    every field to fix, what was typed is kept, and every other form keeps its state (issue
+    19). `bound` replaces a page-wide form (plan, new measure, progress, submit); `failed` is
+    (measure id, action, form) for a form in one measure's row: "done", "edit", "withdraw"
+    or "delete"."""
     progress = selectors.workspace_issue(issue=issue, today=timezone.localdate())
     measures = list(progress.plan.measures.all())
     reported = selectors.reported_measure_ids(plan=plan)
+    removal_allowed = issue.department.batch.stage in services.MEASURE_REMOVAL_STAGES
+    failed_pk, failed_action, failed_form = failed or (None, "", None)
+    rows = []
+    for m in measures:
+        # Nothing reported against it yet: deleting it is allowed (see services).
+        deletable = (
+            m.state == Measure.State.NOT_STARTED
+            and m.current_value is None
+            and m.pk not in reported
+        )
+        action = failed_action if m.pk == failed_pk else ""
+        forms = {
+            "done": EvidenceForm(auto_id=f"ev{m.pk}_%s"),
+            "edit": MeasureForm(instance=m, prefix="m", auto_id=f"m{m.pk}_%s"),
+            "withdraw": WithdrawForm(auto_id=f"wd{m.pk}_%s"),
+        }
+        if action:
+            forms[action] = failed_form
+        shown = {
+            "done": m.is_open,
+            "edit": m.state != Measure.State.WITHDRAWN,
+            "withdraw": removal_allowed and m.is_open and not deletable,
+            "delete": False,  # a bare button: its summary stands at the top of the cell
+        }
+        rows.append(
+            {
+                "m": m,
+                "deletable": deletable,
+                "open": action,
+                # A refusal whose form is not on the page (the measure changed meanwhile,
+                # or a delete) is summarised at the top of the row's actions.
+                "loose": failed_form if action and not shown[action] else None,
+                **{f"{name}_form": form for name, form in forms.items()},
+            }
+        )
     return render(
         request,
         "rectification/liaison_issue.html",
         {
             "p": progress,
             "plan": plan,
-            "measures": [
-                (
-                    m,
-                    MeasureForm(instance=m, prefix="m", auto_id=f"m{m.pk}_%s"),
-                    # Nothing reported against it yet: deleting it is allowed (see services).
-                    m.state == Measure.State.NOT_STARTED
-                    and m.current_value is None
-                    and m.pk not in reported,
-                )
-                for m in measures
-            ],
-            "removal_allowed": issue.department.batch.stage in services.MEASURE_REMOVAL_STAGES,
+            "measures": rows,
+            "removal_allowed": removal_allowed,
             "campaign": issue.department.campaign,
             "plan_form": PlanForm(initial={"goals": plan.goals, "deadline": plan.deadline}),
             "measure_form": MeasureForm(prefix="m"),
             "update_form": UpdateForm(measures=[m for m in measures if not m.is_withdrawn]),
-            "evidence_form": EvidenceForm(),
+            "submit_form": None,
             **bound,
         },
         status=status,
     )
+
+
+def _refused(form, exc: ValidationError):
+    """`form`, validated, with the service's refusal added to it (field or summary)."""
+    form.is_valid()
+    validation_error_to_form(form, exc)
+    return form
 
 
 def _liaison_plan(request, pk):
@@ -268,21 +307,21 @@ def liaison_plan(request: HttpRequest, pk: int) -> HttpResponse:
 def liaison_measure(request: HttpRequest, pk: int, measure: int | None = None) -> HttpResponse:
     issue, plan = _liaison_plan(request, pk)
     instance = get_object_or_404(Measure, pk=measure, plan=plan) if measure else None
-    form = MeasureForm(request.POST, instance=instance, prefix="m")
-    if instance is None and not form.is_valid():
-        return _liaison_issue_page(request, issue, plan, measure_form=form, status=400)
+    # An existing measure's form carries its own ids (several forms on one page).
+    ids = {"auto_id": f"m{instance.pk}_%s"} if instance else {}
+    form = MeasureForm(request.POST, instance=instance, prefix="m", **ids)
     if form.is_valid():
         try:
             services.measure_save(
                 plan=plan, actor=request.user, measure=instance, **form.cleaned_data
             )
             messages.success(request, "整改措施已保存。")
+            return redirect("rectification:liaison-issue", pk=issue.pk)
         except ValidationError as exc:
-            _error(request, exc)
-    else:
-        for errors in form.errors.values():
-            messages.error(request, "；".join(errors))
-    return redirect("rectification:liaison-issue", pk=issue.pk)
+            validation_error_to_form(form, exc)
+    if instance is None:
+        return _liaison_issue_page(request, issue, plan, measure_form=form, status=400)
+    return _liaison_issue_page(request, issue, plan, failed=(instance.pk, "edit", form), status=400)
 
 
 @require_POST
@@ -290,17 +329,17 @@ def liaison_measure(request: HttpRequest, pk: int, measure: int | None = None) -
 def liaison_measure_done(request: HttpRequest, pk: int, measure: int) -> HttpResponse:
     issue, plan = _liaison_plan(request, pk)
     target = get_object_or_404(Measure, pk=measure, plan=plan)
-    form = EvidenceForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("标记完成时请说明完成情况和佐证。")
-        services.measure_mark_done(
-            measure=target, actor=request.user, evidence=form.cleaned_data["evidence"]
-        )
-        messages.success(request, "已标记为完成，待评议办销号。")
-    except ValidationError as exc:
-        _error(request, exc)
-    return redirect("rectification:liaison-issue", pk=issue.pk)
+    form = EvidenceForm(request.POST, auto_id=f"ev{target.pk}_%s")
+    if form.is_valid():
+        try:
+            services.measure_mark_done(
+                measure=target, actor=request.user, evidence=form.cleaned_data["evidence"]
+            )
+            messages.success(request, "已标记为完成，待评议办销号。")
+            return redirect("rectification:liaison-issue", pk=issue.pk)
+        except ValidationError as exc:
+            validation_error_to_form(form, exc)
+    return _liaison_issue_page(request, issue, plan, failed=(target.pk, "done", form), status=400)
 
 
 def _liaison_issue_url(issue) -> str:
@@ -341,9 +380,12 @@ def liaison_measure_delete(request: HttpRequest, pk: int, measure: int) -> HttpR
                 ),
             )
         services.measure_delete(measure=target, actor=request.user)
-        messages.success(request, f"整改措施“{target.title}”已删除。")
     except ValidationError as exc:
-        _error(request, exc)
+        form = _refused(ActionForm(request.POST, prefix=f"del{target.pk}"), exc)
+        return _liaison_issue_page(
+            request, issue, plan, failed=(target.pk, "delete", form), status=400
+        )
+    messages.success(request, f"整改措施“{target.title}”已删除。")
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 
@@ -353,8 +395,12 @@ def liaison_measure_withdraw(request: HttpRequest, pk: int, measure: int) -> Htt
     # Withdrawing cannot be undone either; a missing reason is refused before the review.
     issue, plan = _liaison_plan(request, pk)
     target = get_object_or_404(Measure, pk=measure, plan=plan)
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"].strip() if form.is_valid() else ""
+    form = WithdrawForm(request.POST, auto_id=f"wd{target.pk}_%s")
+    if not form.is_valid():
+        return _liaison_issue_page(
+            request, issue, plan, failed=(target.pk, "withdraw", form), status=400
+        )
+    reason = form.cleaned_data["reason"].strip()
     payload = {"measure": target.pk, "state": target.state, "reason": reason}
     try:
         services.measure_check_withdrawable(measure=target, reason=reason)
@@ -381,9 +427,12 @@ def liaison_measure_withdraw(request: HttpRequest, pk: int, measure: int) -> Htt
                 ),
             )
         services.measure_withdraw(measure=target, actor=request.user, reason=reason)
-        messages.success(request, f"整改措施“{target.title}”已撤回。")
     except ValidationError as exc:
-        _error(request, exc)
+        validation_error_to_form(form, exc)
+        return _liaison_issue_page(
+            request, issue, plan, failed=(target.pk, "withdraw", form), status=400
+        )
+    messages.success(request, f"整改措施“{target.title}”已撤回。")
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 
@@ -393,9 +442,10 @@ def liaison_submit(request: HttpRequest, pk: int) -> HttpResponse:
     issue, plan = _liaison_plan(request, pk)
     try:
         services.plan_submit(plan=plan, actor=request.user)
-        messages.success(request, "整改方案已提交评议办审核。")
     except ValidationError as exc:
-        _error(request, exc)
+        form = _refused(ActionForm(request.POST, prefix="submit"), exc)
+        return _liaison_issue_page(request, issue, plan, submit_form=form, status=400)
+    messages.success(request, "整改方案已提交评议办审核。")
     return redirect("rectification:liaison-issue", pk=issue.pk)
 
 

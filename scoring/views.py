@@ -21,6 +21,7 @@ from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
+from core.malformed import whole_number
 from core.messages import validation_error_flash as _errors
 from core.publiccache import public_page
 
@@ -40,6 +41,7 @@ from .services.corrections import is_published
 
 STAFF = WORKSPACE_ROLES["staff"]
 RATINGS = [(r.value, r.label) for r in Rating]
+RESEARCH_FIELDS = ("score", "justification")
 
 
 def _manage(slug: str) -> str:
@@ -591,36 +593,53 @@ def sheet_export(request: HttpRequest, slug: str, version: int) -> HttpResponse:
 @role_required(Role.RESEARCHER)
 def research_entry(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
+    failed = None
     if request.method == "POST":
         evaluated = get_object_or_404(
             EvaluatedDepartment.objects.select_related("department", "campaign"),
             campaign=campaign,
-            pk=request.POST.get("evaluated"),
+            pk=whole_number(request.POST.get("evaluated")),
         )
+        score = request.POST.get("score", "")
+        justification = request.POST.get("justification", "")
         try:
             research.research_score_set(
-                evaluated=evaluated,
-                score=request.POST.get("score", ""),
-                justification=request.POST.get("justification", ""),
-                actor=request.user,
+                evaluated=evaluated, score=score, justification=justification, actor=request.user
             )
             messages.success(request, f"已保存{evaluated.department.name}的调研评分")
+            return redirect("scoring:research", slug)
         except ValidationError as exc:
-            _errors(request, exc)
-        return redirect("scoring:research", slug)
+            # The page again (400) with this department's row as typed and its summary
+            # naming the department and each field; the other rows are as stored (issue 19).
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            failed = (evaluated.pk, score, justification, errors)
     batches = list(selectors.batches_with_inputs(campaign=campaign))
     # ?missing=1: only the departments still waiting for a score (the researcher's inbox).
-    missing_only = request.GET.get("missing") == "1"
+    missing_only = request.GET.get("missing") == "1" and failed is None
     for batch in batches:
         batch.shown_evaluated = [
             ev for ev in batch.evaluated.all() if not missing_only or selectors.research_missing(ev)
         ]
+        for ev in batch.shown_evaluated:
+            ev.typed = ev.errors = ev.problems = None
+            if failed and ev.pk == failed[0]:
+                _, score, justification, errors = failed
+                ev.typed, ev.errors = {"score": score, "justification": justification}, errors
+                ev.problems = [
+                    {
+                        "href": f"#{name}_{ev.pk}" if name in RESEARCH_FIELDS else "",
+                        "text": f"{ev.department.name}：{message}",
+                    }
+                    for name, messages_ in errors.items()
+                    for message in messages_
+                ]
     if missing_only:
         batches = [b for b in batches if b.shown_evaluated]
     return render(
         request,
         "scoring/research.html",
         {"campaign": campaign, "batches": batches, "missing_only": missing_only},
+        status=400 if failed else 200,
     )
 
 
@@ -638,6 +657,7 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     submitted = session.participations.filter(member=request.user).exists()
     values: dict = {}
     problems: dict = {}
+    refused: list[str] = []
     if request.method == "POST" and not submitted:
         values = {ev.id: request.POST.get(f"score_{ev.id}", "").strip() for ev in evaluated}
         # Every score is checked before the review: each bad one is marked at its field and
@@ -669,7 +689,8 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "测评票已提交，谢谢！")
             return redirect("scoring:ballot", pk)
         except ValidationError as exc:
-            _errors(request, exc)
+            # Closed or submitted meanwhile: said in the error summary, the scores kept.
+            refused = exc.messages
     for ev in evaluated:
         ev.value = values.get(ev.id, "")
         ev.problem = problems.get(ev.id, "")
@@ -683,9 +704,10 @@ def committee_ballot(request: HttpRequest, pk: int) -> HttpResponse:
             "turnout": committee.session_turnout(session=session),
             "problems": [
                 {"href": f"#score_{ev.pk}", "text": ev.problem} for ev in evaluated if ev.problem
-            ],
+            ]
+            + [{"href": "", "text": message} for message in refused],
         },
-        status=400 if problems else 200,
+        status=400 if problems or refused else 200,
     )
 
 
@@ -706,6 +728,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
         EvaluatedDepartment.objects.filter(batch=survey.batch).select_related("department")
     )
     answered = hasattr(respondent, "participation")
+    problems: list[dict] = []
     if request.method == "POST" and not answered:
         answers = {
             ev.id: (
@@ -714,13 +737,27 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             )
             for ev in evaluated
         }
-        try:
-            surveys.survey_answer_submit(respondent=respondent, answers=answers)
-            return render(request, "scoring/answer_done.html", {"survey": survey})
-        except ValidationError as exc:
-            _errors(request, exc)
-        for ev in evaluated:
+        # Each unanswered question is named (number and department) in the error summary
+        # and marked at its group of radios, before the service is asked (issue 19).
+        valid = {value for value, _ in RATINGS}
+        for number, ev in enumerate(evaluated, start=1):
             ev.rating, ev.comment = answers[ev.id]
+            ev.problem = (
+                f"请回答第{number}题：{ev.department.name}"
+                if not ev.rating
+                else f"第{number}题（{ev.department.name}）：评价只能是满意、基本满意或不满意"
+                if ev.rating not in valid
+                else ""
+            )
+            if ev.problem:
+                problems.append({"href": f"#rating_{ev.pk}_0", "text": ev.problem})
+        if not problems:
+            try:
+                surveys.survey_answer_submit(respondent=respondent, answers=answers)
+                return render(request, "scoring/answer_done.html", {"survey": survey})
+            except ValidationError as exc:
+                # Closed meanwhile, answered in another tab: no field to point at.
+                problems = [{"href": "", "text": message} for message in exc.messages]
     return render(
         request,
         "scoring/answer.html",
@@ -730,7 +767,9 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             "evaluated": evaluated,
             "answered": answered,
             "ratings": RATINGS,
+            "problems": problems,
         },
+        status=400 if problems else 200,
     )
 
 
@@ -777,9 +816,12 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
             public_vote.code_request(vote=vote, phone=phone, client_ip=_client_ip(request))
             messages.success(request, "验证码已发送，10 分钟内有效")
         except ValidationError as exc:
-            _errors(request, exc)
+            # Named in the error summary and at the phone field when it is about the number.
             return render(
-                request, "scoring/vote.html", {**context, "step": "phone", "phone": phone}
+                request,
+                "scoring/vote.html",
+                {**context, "step": "phone", "phone": phone, **_vote_problems(exc, "phone")},
+                status=400,
             )
         return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
     ratings = {ev.id: request.POST.get(f"rating_{ev.id}", "") for ev in evaluated}
@@ -805,6 +847,7 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
                 "problems": [{"href": f"#{i}", "text": t} for i, t in problems],
                 "code_problem": problems[0][1] if problems[0][0] == "code" else "",
             },
+            status=400,
         )
     try:
         public_vote.public_ballot_submit(
@@ -815,11 +858,29 @@ def public_vote_page(request: HttpRequest, slug: str, number: int) -> HttpRespon
             client_ip=_client_ip(request),
         )
     except ValidationError as exc:
-        _errors(request, exc)
+        # A wrong, spent or expired code is named at the code field; the ratings are kept.
         for ev in evaluated:
             ev.rating = ratings[ev.id]
-        return render(request, "scoring/vote.html", {**context, "step": "ballot", "phone": phone})
+        return render(
+            request,
+            "scoring/vote.html",
+            {**context, "step": "ballot", "phone": phone, **_vote_problems(exc, "code")},
+            status=400,
+        )
     return render(request, "scoring/vote.html", {**context, "step": "done"})
+
+
+def _vote_problems(exc: ValidationError, field: str) -> dict:
+    """A refusal of the public vote's service as the page's error summary: the messages that
+    name `field` (the phone number or the code, whose control has that id) link to it and
+    mark it invalid; any other is listed without a link (issue 19)."""
+    named = exc.message_dict.get(field, []) if hasattr(exc, "error_dict") else []
+    others = [m for m in exc.messages if m not in named]
+    return {
+        "problems": [{"href": f"#{field}", "text": m} for m in named]
+        + [{"href": "", "text": m} for m in others],
+        f"{field}_problem": "；".join(named),
+    }
 
 
 def _weight(sheet: ScoreSheet | None, component: Component) -> str:

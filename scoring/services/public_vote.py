@@ -57,7 +57,7 @@ def phone_normalize(phone: str) -> str:
     if phone.startswith("+86"):
         phone = phone[3:]
     if not PHONE_RE.match(phone):
-        raise ValidationError("请输入正确的11位手机号码")
+        raise ValidationError({"phone": "请输入正确的11位手机号码"})
     return phone
 
 
@@ -160,11 +160,12 @@ def code_request(*, vote: PublicVote, phone: str, client_ip: str) -> None:
 
 
 def _check_code(*, phone_hash: str, code: str) -> PhoneCode:
-    """The matching live code. Every check first reserves one attempt with a conditional
-    UPDATE (attempts < limit), so however many guesses arrive at once, at most
-    SMS_CODE_MAX_ATTEMPTS are ever compared; a wrong code keeps its reservation, a right one
-    gives it back. The reservation is committed at once, outside the caller's transaction
-    (this runs in autocommit), so it is kept even when the ballot then fails."""
+    """The matching live code; a refusal names the field "code" (the page links to it).
+    Every check first reserves one attempt with a conditional UPDATE (attempts < limit), so
+    however many guesses arrive at once, at most SMS_CODE_MAX_ATTEMPTS are ever compared; a
+    wrong code keeps its reservation, a right one gives it back. The reservation is committed
+    at once, outside the caller's transaction (this runs in autocommit), so it is kept even
+    when the ballot then fails."""
     now = timezone.now()
     live = (
         PhoneCode.objects.filter(phone_hash=phone_hash, used_at=None, expires_at__gt=now)
@@ -172,14 +173,14 @@ def _check_code(*, phone_hash: str, code: str) -> PhoneCode:
         .first()
     )
     if live is None:
-        raise ValidationError("验证码已失效，请重新获取")
+        raise ValidationError({"code": "验证码已失效，请重新获取"})
     reserved = PhoneCode.objects.filter(
         pk=live.pk, attempts__lt=settings.SMS_CODE_MAX_ATTEMPTS
     ).update(attempts=F("attempts") + 1)
     if not reserved:
-        raise ValidationError("验证码错误次数过多，请重新获取")
+        raise ValidationError({"code": "验证码错误次数过多，请重新获取"})
     if not hmac.compare_digest(live.code_hash, _code_hash(phone_hash, (code or "").strip())):
-        raise ValidationError("验证码不正确")
+        raise ValidationError({"code": "验证码不正确"})
     PhoneCode.objects.filter(pk=live.pk).update(attempts=F("attempts") - 1)
     return live
 
@@ -205,7 +206,7 @@ def public_ballot_submit(
                 raise ValidationError("网上社会投票已结束，选票不再计入")
             used = PhoneCode.objects.filter(pk=live.pk, used_at=None).update(used_at=timezone.now())
             if not used:
-                raise ValidationError("验证码已使用，请重新获取")
+                raise ValidationError({"code": "验证码已使用，请重新获取"})
             voter = PublicVoter.objects.create(
                 campaign_id=vote.campaign_id,
                 vote=locked,

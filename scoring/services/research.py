@@ -30,11 +30,18 @@ def parse_score(value, *, what: str = "评分") -> Decimal:
 def research_score_set(
     *, evaluated: EvaluatedDepartment, score, justification: str, actor
 ) -> ResearchScore:
-    """Enter or change the score; the previous value stays in the history."""
-    value = parse_score(score, what="调研评分")
+    """Enter or change the score; the previous value stays in the history. A refusal names
+    every field at fault ("score", "justification") at once, for the page's error summary."""
+    errors: dict[str, list[str]] = {}
+    try:
+        value = parse_score(score, what="调研评分")
+    except ValidationError as exc:
+        errors["score"] = exc.messages
     justification = (justification or "").strip()
     if not justification:
-        raise ValidationError("请填写评分理由")
+        errors["justification"] = ["请填写评分理由"]
+    if errors:
+        raise ValidationError(errors)
     previous = ResearchScore.objects.select_for_update().filter(evaluated=evaluated).first()
     row, _ = ResearchScore.objects.update_or_create(
         evaluated=evaluated,

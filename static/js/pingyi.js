@@ -33,6 +33,11 @@
         target = target.querySelector("input:not([type=hidden]), select, textarea, button") || target;
       }
       event.preventDefault();
+      // A field in a closed disclosure (the liaison's "新增整改措施"): open it first, since
+      // a control inside a closed <details> cannot take focus.
+      for (var d = target.closest("details:not([open])"); d; d = d.parentElement.closest("details:not([open])")) {
+        d.open = true;
+      }
       var box = target.closest("fieldset, .field, .score-field") || target;
       var legend = box.querySelector("legend, label");
       (legend || box).scrollIntoView({ block: "start" });

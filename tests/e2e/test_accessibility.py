@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from campaigns.services.voting import vote_open
 from issues.models import KeyIssue, Suggestion
 from rectification import services as rectification
-from rectification.models import Attachment
+from rectification.models import Attachment, Measure
 from scoring.services.committee import session_open
 from scoring.services.public_vote import vote_set_open
 from scoring.services.surveys import respondents_add, survey_create
@@ -250,6 +250,14 @@ def test_axe_finds_no_violation_on_public_pages_and_forms(browser, site, axe_sou
     expect(public.locator("[data-error-summary]")).to_be_focused()
     expect(public.locator("[data-error-summary]")).to_contain_text("请对示范区教育局作出评价")
     check_both_widths(public, axe_source, "vote-errors", problems)
+    # The survey submitted empty: each question named by number and department, linked.
+    public.goto(f"{base}{reverse('scoring:answer', args=[site['survey_token']])}")
+    public.get_by_role("button", name="提交评价").click()
+    expect(public.locator("[data-error-summary]")).to_be_focused()
+    expect(public.locator("[data-error-summary]")).to_contain_text("请回答第1题：示范区教育局")
+    expect(public.locator("[data-error-summary]")).to_contain_text("请回答第2题：示范区医疗保障局")
+    assert public.evaluate(DESCRIBED_BY_MISSING) == []
+    check_both_widths(public, axe_source, "survey-errors", problems)
     public.context.close()
 
     signed_in = [
@@ -291,6 +299,26 @@ def test_axe_finds_no_violation_on_public_pages_and_forms(browser, site, axe_sou
         page.goto(f"{base}{path}")
         assert page.url.endswith(path), (name, page.url)
         check_both_widths(page, axe_source, name, problems)
+    # The liaison's plan page after a failed new measure: its disclosure open, its summary
+    # focused, the measure already in the ledger keeps its own forms.
+    page = pages["a11y-liaison"]
+    page.goto(f"{base}/workspace/liaison/rectification/{site['published'].pk}/")
+    page.get_by_text("新增整改措施", exact=True).click()
+    page.get_by_label("整改措施", exact=True).last.fill("建设课后服务管理平台")
+    page.get_by_role("button", name="添加措施").click()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.locator("[data-error-summary]")).to_contain_text("完成时限")
+    assert page.evaluate(DESCRIBED_BY_MISSING) == []
+    check_both_widths(page, axe_source, "liaison-measure-errors", problems)
+    # A form inside the ledger's table (mark done without evidence): its summary in its row.
+    row = page.locator("tr", has_text="全市小学开展课后延时服务")
+    row.get_by_text("标记完成", exact=True).click()
+    row.get_by_role("button", name="确认完成").click()
+    row = page.locator("tr", has_text="全市小学开展课后延时服务")
+    expect(row.locator("[data-error-summary]")).to_be_focused()
+    expect(row.locator("[data-error-summary]")).to_contain_text("标记完成时请说明完成情况和佐证")
+    assert page.evaluate(DESCRIBED_BY_MISSING) == []
+    check_both_widths(page, axe_source, "liaison-done-errors", problems)
     for page in pages.values():
         page.context.close()
 
@@ -392,4 +420,48 @@ def test_keyboard_committee_score_with_error(browser, forms, axe_source):
     tab_to(page, "button:has-text('确认提交测评票')")
     page.keyboard.press("Enter")
     expect(page.get_by_text("测评票已提交")).to_be_visible()
+    page.context.close()
+
+
+def test_keyboard_liaison_adds_a_measure_with_an_error(browser, forms, axe_source):
+    issue = forms["published"]
+    page = new_page(browser, forms["live"], user="a11y-liaison", width=390)
+    page.goto(f"{forms['live']}/workspace/liaison/rectification/{issue.pk}/")
+    # Open "新增整改措施" and fill it, leaving out the deadline.
+    tab_to(page, "details.subhead > summary")
+    page.keyboard.press("Enter")
+    tab_to(page, "#id_m-title")
+    page.keyboard.type("建设课后服务管理平台")
+    page.keyboard.press("Tab")
+    page.keyboard.type("基础教育科")
+    page.keyboard.press("Tab")
+    page.keyboard.type("王强")
+    tab_to(page, "button:has-text('添加措施')")
+    page.keyboard.press("Enter")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("完成时限：该字段是必填项。")
+    expect(page.locator("#id_m-deadline")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_m-title")).to_have_value("建设课后服务管理平台")  # kept
+    assert page.evaluate(DESCRIBED_BY_MISSING) == []
+    assert axe(page, axe_source) == []
+    page.screenshot(path="/tmp/forms-liaison-measure-error-390.png")
+    screenshot(page, "a11y-liaison-measure-error-390")
+    # The summary's link moves focus to the deadline; typed, then submitted with Enter.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_m-deadline"
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_m-deadline")).to_be_focused()
+    page.screenshot(path="/tmp/forms-liaison-measure-link-focus-390.png")
+    # Headless Debian Chromium lays the date field out month/day/year (its own UI locale,
+    # not the page's); each part moves on to the next once typed in full.
+    page.keyboard.type("06302031")
+    expect(page.locator("#id_m-deadline")).to_have_value("2031-06-30")
+    tab_to(page, "button:has-text('添加措施')")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("整改措施已保存。")).to_be_visible()
+    page.screenshot(path="/tmp/forms-liaison-measure-saved-390.png", full_page=True)
+    assert Measure.objects.filter(
+        plan__key_issue=issue, title="建设课后服务管理平台", deadline=dt.date(2031, 6, 30)
+    ).exists()
     page.context.close()

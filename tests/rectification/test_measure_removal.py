@@ -18,6 +18,7 @@ from rectification.models import Event, Measure, Plan
 from rectification.selectors import workspace_issue
 from tests.confirming import post_confirmed
 from tests.factories import LiaisonFactory, StaffFactory
+from tests.support.a11y import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +48,13 @@ def _report_progress(plan, measure, *, publish=True):
     return update
 
 
-def _messages(response) -> str:
-    return " ".join(str(m) for m in response.context["messages"])
+def _refusal(response) -> str:
+    """The page shown again after a refusal (issue 19): status 400 and one error summary,
+    which takes focus; returns the page."""
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert Page(html).summaries == 1
+    return html
 
 
 def _ledger():
@@ -70,7 +76,7 @@ def test_liaison_deletes_a_measure_without_progress_after_the_review(client, pla
 
     response = post_confirmed(client, _url("liaison-measure-delete", second), follow=True)
 
-    assert "已删除" in _messages(response)
+    assert "已删除" in " ".join(str(m) for m in response.context["messages"])
     assert list(plan.measures.all()) == [first]
     event = Event.objects.get(action="measure.delete")
     assert event.actor == plan.liaison and event.detail == second.title
@@ -96,9 +102,9 @@ def test_a_measure_with_progress_cannot_be_deleted(client, plan, publish):
     before = _ledger()
     client.force_login(plan.liaison)
 
-    response = client.post(_url("liaison-measure-delete", first), follow=True)
+    response = client.post(_url("liaison-measure-delete", first))
 
-    assert "已有整改进展，不能删除" in _messages(response)
+    assert "已有整改进展，不能删除" in _refusal(response)
     assert "确认删除" not in response.content.decode()
     assert _ledger() == before
     assert not Event.objects.filter(action="measure.delete").exists()
@@ -124,9 +130,9 @@ def test_withdrawing_needs_a_reason(client, plan):
     before = _ledger()
     client.force_login(plan.liaison)
 
-    response = client.post(_url("liaison-measure-withdraw", first), {"reason": "  "}, follow=True)
+    response = client.post(_url("liaison-measure-withdraw", first), {"reason": "  "})
 
-    assert "请写明理由" in _messages(response)
+    assert "请写明理由" in _refusal(response)
     assert _ledger() == before
 
 
@@ -228,11 +234,11 @@ def test_the_ledger_is_frozen_during_evaluation_and_after_publication(client, pl
     before = _ledger()
     client.force_login(plan.liaison)
 
-    deleted = client.post(_url("liaison-measure-delete", second), follow=True)
-    withdrawn = client.post(_url("liaison-measure-withdraw", first), {"reason": "x"}, follow=True)
+    deleted = client.post(_url("liaison-measure-delete", second))
+    withdrawn = client.post(_url("liaison-measure-withdraw", first), {"reason": "x"})
 
-    assert "整改台账已冻结" in _messages(deleted)
-    assert "整改台账已冻结" in _messages(withdrawn)
+    assert "整改台账已冻结" in _refusal(deleted)
+    assert "整改台账已冻结" in _refusal(withdrawn)
     assert _ledger() == before
 
 

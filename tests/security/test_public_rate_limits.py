@@ -35,7 +35,8 @@ def test_public_vote_posts_are_limited_per_client(client, open_vote, settings):
     url, a = open_vote
     for _ in range(3):
         response = client.post(url, {"action": "ballot", "phone": "13912345678", "code": "000000"})
-        assert response.status_code == 200
+        # Refused (no ratings) and shown again with its error summary, not yet limited.
+        assert response.status_code == 400
 
     response = client.post(url, {"action": "code", "phone": "13900000001"})
 
