@@ -482,7 +482,9 @@ def theme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ThemeForm(request.POST or None, instance=theme, campaign=campaign)
     if request.method == "POST" and request.POST.get("action") == "link":
         issue = get_object_or_404(
-            KeyIssue, department__campaign=campaign, pk=request.POST.get("key_issue") or 0
+            KeyIssue,
+            department__campaign=campaign,
+            pk=whole_number(request.POST.get("key_issue")) or 0,
         )
         services.key_issue_link_theme(key_issue=issue, theme=theme, actor=request.user)
         messages.success(request, f"已关联到重点整改问题“{issue.title}”。")
