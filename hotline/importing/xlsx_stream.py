@@ -29,9 +29,8 @@ _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
 # Cell and row references as Excel writes them; `<c` not followed by ` r="` is a cell
 # without one, which a reader places after the previous one.
-_CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
-_CELL = re.compile(rb"<c[\s/>]")
-_ROW = re.compile(rb"<row[\s/>]")
+_REF_LETTERS = re.compile(rb'<c r="([A-Z]+)')
+_REF_NUMBER = re.compile(rb'<c r="[A-Z]+([0-9]{1,10})')
 
 
 def _refuse_doctype(*args: object) -> None:
@@ -171,21 +170,30 @@ class Extent:
 
 
 def extent(archive: zipfile.ZipFile, sheet: SheetInfo) -> Extent:
-    """Scan the sheet XML's cell references (regular expressions in C, well under a second
-    per 100 MB): a reader that builds the sheet as one dense block (python-calamine)
-    allocates rows x columns cells, so a cell at XFD1048576 next to A1 asks for 550 GB and
-    aborts the process. Column letters longer than Excel's three count as a million."""
+    """Scan the sheet XML's cell references: a reader that builds the sheet as one dense
+    block (python-calamine) allocates rows x columns cells, so a cell at XFD1048576 next to
+    A1 asks for 550 GB and aborts the process. Column letters longer than Excel's three
+    count as a million. Cost, measured on a 100,000-row, 12-column sheet (75 MB of XML,
+    1.2M cells, on the shared and busy 2-core machine): 1.5 s, against 1.6 s for calamine
+    to read it; the regular expressions and max() run in C, no Python code per cell."""
     found = {"rows": 0, "columns": 0, "cells": 0, "row_elements": 0, "referenced": 0}
 
     def scan(window: bytes) -> None:
-        found["cells"] += len(_CELL.findall(window))
-        found["row_elements"] += len(_ROW.findall(window))
-        refs = _CELL_REF.findall(window)
-        found["referenced"] += len(refs)
-        for letters, number in refs:
-            column = _column_index(letters.decode()) + 1 if len(letters) <= 3 else 10**6
-            found["columns"] = max(found["columns"], column)
-            found["rows"] = max(found["rows"], int(number[:9]))
+        found["cells"] += sum(map(window.count, (b"<c ", b"<c>", b"<c/")))
+        found["row_elements"] += sum(map(window.count, (b"<row ", b"<row>", b"<row/")))
+        letters = _REF_LETTERS.findall(window)
+        if not letters:
+            return
+        found["referenced"] += len(letters)
+        longest = max(map(len, letters))
+        if longest > 3:
+            found["columns"] = 10**6  # past Excel's last column, XFD
+        else:
+            same = re.findall(rb'<c r="([A-Z]{%d})[0-9]' % longest, window)
+            found["columns"] = max(
+                found["columns"], _column_index(max(same, default=b"A").decode()) + 1
+            )
+        found["rows"] = max(found["rows"], max(map(int, _REF_NUMBER.findall(window)), default=0))
 
     tail = b""
     with archive.open(sheet.path) as member:
