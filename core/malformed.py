@@ -57,6 +57,13 @@ def uuid_or_none(text: str | None) -> uuid.UUID | None:
         return None
 
 
+def control_characters(text: str | None) -> bool:
+    """Whether text typed into a form holds a control character (NUL above all, which
+    PostgreSQL refuses in text): for values a view reads by hand, not through a form field
+    (Django's CharField refuses NUL itself)."""
+    return bool(_CONTROL.search(text or ""))
+
+
 def slug_or_blank(text: str | None) -> str:
     """A slug read from a query (?department=…), or "" (no filter) if it cannot be one."""
     text = (text or "").strip()

@@ -645,3 +645,43 @@ def test_a_number_too_large_for_sqlite_in_a_form_body_is_a_400(client):
     assert response.status_code in (200, 302, 400)
     if response.status_code == 400:
         assert "提交的内容中有数值超出范围" in response.content.decode()
+
+
+def test_a_bulk_action_sent_back_to_something_that_is_no_path_returns_to_the_triage(world, client):
+    """Found by the walk: redirect() took next="²" for a view name (NoReverseMatch)."""
+    client.force_login(world["staff"])
+    url = reverse("issues:triage", args=[world["kwargs"]["slug"]])
+
+    for back in ("²", "a\x00b", "issues:triage"):
+        response = client.post(url, {"action": "reject", "next": back})
+        assert (response.status_code, response["Location"]) == (302, url)
+
+
+@pytest.mark.parametrize("title", ["标" * 121, "a\x00b"])
+def test_a_survey_title_too_long_or_with_a_nul_is_refused_in_chinese(world, client, title):
+    """Found by the walk on PostgreSQL: the title went straight into a varchar(120)."""
+    from scoring.models import Survey
+
+    client.force_login(world["staff"])
+    before = Survey.objects.count()
+    slug, number = world["kwargs"]["slug"], world["kwargs"]["number"]
+
+    response = client.post(
+        reverse("scoring:survey-new", args=[slug, number]), {"title": title}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "调查标题" in response.content.decode()
+    assert Survey.objects.count() == before
+
+
+def test_initial_passwords_for_usernames_that_cannot_exist_are_an_empty_sheet(world, client):
+    """Found by the walk on PostgreSQL: a NUL in a posted username reached the lookup."""
+    client.force_login(world["admin"])
+
+    response = client.post(
+        reverse("accounts:users-import-passwords"),
+        {"username": ["a\x00b", "a" * 200], "name": ["甲", "乙"], "password": ["x", "y"]},
+    )
+
+    assert response.status_code == 200
