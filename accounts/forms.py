@@ -11,8 +11,12 @@ from .services import PROFILE_FIELDS
 
 
 class LoginForm(AuthenticationForm):
+    # As long as a username can be: a longer one is refused before authenticate(), whose
+    # failure django-axes records in a 255-character column (a 100 KB name was a 500 on
+    # PostgreSQL).
     username = forms.CharField(
         label="用户名",
+        max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(

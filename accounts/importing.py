@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from core.tables import TableError, cell_text, header_records
+from core.tables import TableError, cell_text, header_records, sheet_rows
 
 HEADERS = {
     "username": ("用户名", "账号", "登录名"),
@@ -60,7 +60,7 @@ def _rows(source: bytes | IO[bytes] | Any) -> Iterator[list]:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise PeopleFileError("无法读取该 XLSX 文件，请用模板另存为 .xlsx 后再上传。") from exc
     sheet = workbook.worksheets[0]
-    return (list(row) for row in sheet.iter_rows(values_only=True))
+    return sheet_rows(sheet.iter_rows(values_only=True))
 
 
 def people_from_table(table: Iterable[list]) -> list[PersonRow]:

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from core.confirm import Review, confirmed, review_response
+from core.malformed import control_characters
 from core.spreadsheets import Sheet, workbook_bytes
 
 from . import services
@@ -195,7 +196,11 @@ def users_import_passwords(request: HttpRequest) -> HttpResponse:
     """The new accounts' initial passwords of the import just shown, as a workbook to print
     or hand out. The passwords come back from the result page itself (they are stored
     nowhere but as hashes); the form's one-time token makes it a one-time download."""
-    usernames = request.POST.getlist("username")
+    # Usernames that could be accounts only: a NUL reached PostgreSQL's lookup as a 500.
+    usernames = [
+        u if len(u) <= 150 and not control_characters(u) else ""
+        for u in request.POST.getlist("username")
+    ]
     names = request.POST.getlist("name")
     passwords = request.POST.getlist("password")
     known = set(

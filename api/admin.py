@@ -15,10 +15,12 @@ from auditlog.registry import auditlog
 from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.http import QueryDict
-from django.urls import path
+from django.http import HttpResponseRedirect, QueryDict
+from django.urls import path, reverse
 from django.utils import timezone
 
 from core.admin import OrganizerScopedAdmin, SiteReadOnlyMixin
@@ -127,7 +129,13 @@ class ReadOnlyLogEntryAdmin(SiteReadOnlyMixin, LogEntryAdmin):
         built in the background (audit_log_export) and the answer is its progress page."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # As the list itself answers a filter it cannot apply (?batch=1): back to the
+            # list with Django's "wrong parameters" flag, not a server error.
+            changelist_url = reverse("admin:auditlog_logentry_changelist")
+            return HttpResponseRedirect(f"{changelist_url}?{ERROR_FLAG}=1")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         return export_respond(
             builder="api.admin.audit_log_export",

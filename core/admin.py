@@ -30,8 +30,10 @@ from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Q, QuerySet
+
+from core.malformed import whole_number
 
 RECORD = "record"
 REFERENCE = "reference"
@@ -204,6 +206,22 @@ class OrganizerScopedAdmin(ScopedMixin, admin.ModelAdmin):
     with a scoped admin offers only the rows that admin would list."""
 
     admin_kind = REFERENCE
+
+    def get_changeform_initial_data(self, request):
+        """Django fills an add form from the query string (?department=3); a relation given
+        as anything but ids ("zz", "²") made its widget's lookup raise a ValueError while
+        the page was drawn. Such a value is dropped, the form starts empty there."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if field.is_relation:
+                ids = value if isinstance(value, list) else str(value).split(",")
+                if not all(whole_number(str(i)) is not None for i in ids):
+                    del initial[name]
+        return initial
 
     def has_add_permission(self, request, *args):
         return self._allowed(request) and super().has_add_permission(request, *args)

@@ -13,6 +13,7 @@ A POST without a token (API clients, htmx fragments, old forms) is not affected.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 
 FIELD = "form_token"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # new_token()'s alphabet, with room to spare
 REPLAYED = "该表单已提交，未重复处理"
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -64,7 +66,9 @@ class FormTokenMiddleware:
         if request.method != "POST" or request.content_type not in FORM_TYPES:
             return self.get_response(request)
         token = request.POST.get(FIELD, "").strip()
-        if not token:
+        if not _TOKEN.fullmatch(token):
+            # None, or not one we issue (a NUL in it reached PostgreSQL as a 500): the form
+            # goes on as a form without a token.
             return self.get_response(request)
         from .models import FormSubmission
 

@@ -21,6 +21,7 @@ limits (core/uploads.py)."""
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -45,6 +46,22 @@ def whole_number(text: str | None) -> int | None:
         return None
     value = int(text)
     return value if value <= INT64_MAX else None
+
+
+def uuid_or_none(text: str | None) -> uuid.UUID | None:
+    """A UUID read from a form or a query by hand, or None: a lookup by pk on a UUID column
+    raises ValidationError (a 500) for anything that is not one."""
+    try:
+        return uuid.UUID((text or "").strip())
+    except ValueError:
+        return None
+
+
+def control_characters(text: str | None) -> bool:
+    """Whether text typed into a form holds a control character (NUL above all, which
+    PostgreSQL refuses in text): for values a view reads by hand, not through a form field
+    (Django's CharField refuses NUL itself)."""
+    return bool(_CONTROL.search(text or ""))
 
 
 def slug_or_blank(text: str | None) -> str:

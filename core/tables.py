@@ -112,6 +112,27 @@ def csv_records(
             yield f"该行有一格超过每格 {max_field_chars} 个字符的上限"
 
 
+def sheet_rows(rows: Iterable[Sequence[object]]) -> Iterator[list[object]]:
+    """The rows of an XLSX sheet (openpyxl read-only, `values_only`) as lists without their
+    trailing blank cells: a row formatted out to column XFD is as wide as its last value,
+    not a 16,384-column row. A sheet openpyxl cannot read on (a reference past column ZZZ,
+    a broken cell) raises TableError naming the row instead of a ValueError."""
+    iterator = iter(rows)
+    line = 0
+    while True:
+        try:
+            row = next(iterator)
+        except StopIteration:
+            return
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise TableError(f"第 {line + 1} 行附近的内容无法读取（文件可能已损坏）。") from exc
+        line += 1
+        cells = list(row)
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        yield cells
+
+
 def cell_text(value: object, *, dates_only: bool = False) -> str:
     """A cell as the text a person typed: None is "", a number Excel stored as 13800000000.0
     is "13800000000", dates are ISO (a datetime as its date with `dates_only`)."""

@@ -230,6 +230,8 @@ def _chunks(
     for number, cells in table.rows:
         read += 1
         try:
+            if type(cells) is str:  # a row over the reader's limits: the reason it is refused
+                raise RowError(cells)
             rows.append(make(number, cells))
         except RowError as exc:
             rejected += 1
@@ -237,7 +239,7 @@ def _chunks(
                 ImportRowError(
                     batch_id=batch_id,
                     row_number=number,
-                    raw=_raw(cells, columns),
+                    raw=[] if type(cells) is str else _raw(cells, columns),
                     reason=str(exc),
                 )
             )

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from core.tables import TableError, cell_text, csv_records, header_records
+from core.tables import TableError, cell_text, csv_records, header_records, sheet_rows
 
 HEADERS = {
     "number": ("编号", "序号编号", "来源编号"),
@@ -91,7 +91,8 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[list]:
         raise ImportFileError("无法读取该 XLSX 文件。") from exc
     sheet = workbook.worksheets[0]
     return (
-        [cell_text(v, dates_only=True) for v in row] for row in sheet.iter_rows(values_only=True)
+        [cell_text(v, dates_only=True) for v in row]
+        for row in sheet_rows(sheet.iter_rows(values_only=True))
     )
 
 

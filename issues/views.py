@@ -273,7 +273,11 @@ def triage(request: HttpRequest, slug: str) -> HttpResponse:
 def _bulk_action(request, campaign, departments) -> HttpResponse:
     ids, action = _ids(request), request.POST.get("action")
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path of this site only: redirect() takes anything else ("²") for a view name to
+    # reverse, a NoReverseMatch (found by the malformed-input walk).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}
+    ):
         back = reverse("issues:triage", args=[campaign.slug])
     if not ids:
         messages.warning(request, "请先勾选意见建议。")
@@ -581,7 +585,9 @@ def theme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ThemeForm(request.POST or None, instance=theme, campaign=campaign)
     if request.method == "POST" and request.POST.get("action") == "link":
         issue = get_object_or_404(
-            KeyIssue, department__campaign=campaign, pk=request.POST.get("key_issue") or 0
+            KeyIssue,
+            department__campaign=campaign,
+            pk=whole_number(request.POST.get("key_issue")) or 0,
         )
         services.key_issue_link_theme(key_issue=issue, theme=theme, actor=request.user)
         messages.success(request, f"已关联到重点整改问题“{issue.title}”。")

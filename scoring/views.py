@@ -21,7 +21,7 @@ from campaigns.models import Batch, Campaign, EvaluatedDepartment
 from campaigns.selectors import campaign_for_user, public_batch_window, public_campaign
 from campaigns.stages import Stage
 from core.confirm import Review, confirmed, review_response
-from core.malformed import whole_number
+from core.malformed import uuid_or_none, whole_number
 from core.messages import validation_error_flash as _errors
 from core.publiccache import public_page
 
@@ -368,7 +368,8 @@ def vote_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     vote = get_object_or_404(PublicVote, batch=_batch(campaign, number))
     if request.method == "POST":
-        voter = get_object_or_404(PublicVoter, vote=vote, pk=request.POST.get("voter"))
+        voter_id = uuid_or_none(request.POST.get("voter"))  # None finds no voter: a 404
+        voter = get_object_or_404(PublicVoter, vote=vote, pk=voter_id)
         reason = request.POST.get("reason", "").strip()
         pending = _staff_act(
             request,
@@ -598,7 +599,7 @@ def research_entry(request: HttpRequest, slug: str) -> HttpResponse:
         evaluated = get_object_or_404(
             EvaluatedDepartment.objects.select_related("department", "campaign"),
             campaign=campaign,
-            pk=whole_number(request.POST.get("evaluated")),
+            pk=whole_number(request.POST.get("evaluated")) or 0,
         )
         score = request.POST.get("score", "")
         justification = request.POST.get("justification", "")

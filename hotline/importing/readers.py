@@ -28,7 +28,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from core.tables import MAX_FIELDS, MAX_RECORD_CHARS, BoundedLines, RecordTooLong
+from core.tables import MAX_FIELD_CHARS, MAX_FIELDS, MAX_RECORD_CHARS, BoundedLines, RecordTooLong
 from core.uploads import UnsafeUploadError, check_xlsx_archive
 
 from . import xlsx_stream
@@ -45,8 +45,14 @@ SAMPLE_BYTES: Final = 64 * 1024
 # the sheet XML (1.2 GB for 800 MB), so 120 MB keeps it near 200 MB; that is about 150,000
 # rows of a 12-column export. Below it calamine is about 5x faster.
 XLSX_STREAM_ABOVE_BYTES: Final = 120 * 1024 * 1024
+# Calamine builds a sheet as one dense block of rows x columns cells: a sheet whose cell
+# references span more than this many times its real cells (and more than this floor)
+# goes through the streaming reader, whose memory does not depend on them.
+XLSX_DENSE_RATIO: Final = 4
+XLSX_DENSE_FLOOR: Final = 1_000_000
 
-Row = tuple[int, list[Any]]
+Row = tuple[int, list[Any] | str]
+
 
 # Signatures of files people upload by mistake, so the refusal can say what the file is.
 _RESAVE_HINT: Final = "；请在 Excel 中另存为 .xlsx 或 CSV 后再导入"
@@ -341,6 +347,10 @@ def _open_xlsx(path: Path, sheet: str | None, stream_above: int) -> Table:
     chosen = _pick_sheet(infos, sheet)
     if chosen is not None and chosen.xml_size > stream_above:
         return _open_xlsx_streaming(path, chosen)
+    if not _dense_is_bounded(path, [chosen] if chosen else _worksheets(path)):
+        if chosen is None:
+            raise FileError("XLSX 文件的单元格范围异常（文件可能已损坏），无法读取")
+        return _open_xlsx_streaming(path, chosen)
 
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
@@ -359,22 +369,49 @@ def _open_xlsx(path: Path, sheet: str | None, stream_above: int) -> Table:
         if not _is_blank(cells)
     )
     header_row, header_cells = next(rows, (0, []))
-    header = _trimmed_header(header_cells)
-    if not header:
-        raise FileError("文件没有表头行")
+    header = _xlsx_header(header_row, header_cells)
     first = next(rows, None)
     if first is None:
         raise FileError("文件只有表头，没有数据行")
     end = data.end
     return Table(
         header=header,
-        rows=itertools.chain((first,), rows),
+        rows=_bounded(itertools.chain((first,), rows)),
         total_estimate=max(1, end[0] + 1 - header_row) if end else None,
         format="xlsx",
         header_row=header_row,
         sheet=name,
         _close=rows.close,  # drops the parsed sheet
     )
+
+
+def _worksheets(path: Path) -> list[xlsx_stream.SheetInfo]:
+    """Every worksheet part of the archive, for when the workbook's own list is unreadable."""
+    with zipfile.ZipFile(path) as archive:
+        return [
+            xlsx_stream.SheetInfo(info.filename, info.filename, True, info.file_size)
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        ]
+
+
+def _dense_is_bounded(path: Path, infos: list[xlsx_stream.SheetInfo]) -> bool:
+    """Whether calamine may read these sheets: their references span a block no larger
+    than XLSX_DENSE_RATIO times their cells (or XLSX_DENSE_FLOOR), every cell has a
+    reference and no column lies past MAX_FIELDS."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in infos:
+                found = xlsx_stream.extent(archive, info)
+                if (
+                    found.unreferenced
+                    or found.columns > MAX_FIELDS
+                    or found.area > max(XLSX_DENSE_FLOOR, XLSX_DENSE_RATIO * found.cells)
+                ):
+                    return False
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise FileError("文件是损坏的 ZIP/XLSX 文件，无法读取") from exc
+    return True
 
 
 def _pick_sheet(
@@ -396,13 +433,13 @@ def _open_xlsx_streaming(path: Path, info: xlsx_stream.SheetInfo) -> Table:
     try:
         rows: Generator[Row, None, None] = (
             (number, cells)
-            for number, cells in xlsx_stream.iter_rows(archive, info)
-            if not _is_blank(cells)
+            for number, cells in xlsx_stream.iter_rows(
+                archive, info, max_columns=MAX_FIELDS, max_chars=MAX_FIELD_CHARS
+            )
+            if type(cells) is str or not _is_blank(cells)
         )
         header_row, header_cells = next(rows, (0, []))
-        header = _trimmed_header(header_cells)
-        if not header:
-            raise FileError("文件没有表头行")
+        header = _xlsx_header(header_row, header_cells)
         first = next(rows, None)
         if first is None:
             raise FileError("文件只有表头，没有数据行")
@@ -420,13 +457,56 @@ def _open_xlsx_streaming(path: Path, info: xlsx_stream.SheetInfo) -> Table:
     # Rows are estimated from the XML size and the first rows' share of it.
     return Table(
         header=header,
-        rows=_guarded(itertools.chain((first,), rows)),
+        rows=_bounded(_guarded(itertools.chain((first,), rows))),
         total_estimate=max(1, info.xml_size // 300),
         format="xlsx",
         header_row=header_row,
         sheet=info.name,
         _close=close,
     )
+
+
+def _xlsx_header(number: int, cells: list[Any] | str) -> list[str]:
+    """The header row's titles; a header over the limits refuses the file."""
+    if type(cells) is str:
+        problem = cells.removeprefix("该行")
+        raise FileError(f"第 {number} 行（表头）{problem}：文件已损坏或不是工单导出")
+    header = _trimmed_header(cells)
+    if not header:
+        raise FileError("文件没有表头行")
+    if len(header) > MAX_FIELDS:
+        raise FileError(
+            f"第 {number} 行（表头）有 {len(header)} 列，超过 {MAX_FIELDS} 列的上限："
+            "文件已损坏或不是工单导出"
+        )
+    longest = max(map(len, header))
+    if longest > MAX_FIELD_CHARS:
+        raise FileError(
+            f"第 {number} 行（表头）有一格超过每格 {MAX_FIELD_CHARS} 个字符的上限："
+            "文件已损坏或不是工单导出"
+        )
+    return header
+
+
+def _bounded(rows: Iterator[Row]) -> Generator[Row, None, None]:
+    """XLSX rows within the limits CSV has (core.tables): a row with a value past
+    MAX_FIELDS columns or a cell longer than MAX_FIELD_CHARS (Excel's own limit) comes out
+    as the Chinese reason it is refused, a row error for the importer, not as cells."""
+    for number, cells in rows:
+        if type(cells) is not str:
+            if len(cells) > MAX_FIELDS:
+                width = len(cells)
+                while width > MAX_FIELDS and _is_blank(cells[width - 1 : width]):
+                    width -= 1
+                if width > MAX_FIELDS:
+                    yield number, xlsx_stream.too_wide(width, MAX_FIELDS)
+                    continue
+                cells = cells[:MAX_FIELDS]
+            for cell in cells:
+                if type(cell) is str and len(cell) > MAX_FIELD_CHARS:
+                    cells = f"该行有一格超过每格 {MAX_FIELD_CHARS} 个字符的上限"
+                    break
+        yield number, cells
 
 
 def _guarded(rows: Iterator[Row]) -> Generator[Row, None, None]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import DeputyLevel, Role, User
 from campaigns.models import Batch, EvaluatedDepartment
+from core.malformed import control_characters
 from core.unlinking import ballots_rewrite, vacuum_on_commit
 from departments.models import Organizer
 
@@ -30,9 +31,16 @@ def _token() -> str:
     return secrets.token_urlsafe(24)
 
 
+TITLE_MAX: int = Survey._meta.get_field("title").max_length or 120
+
+
 @transaction.atomic
 def survey_create(*, batch: Batch, title: str, actor, reason: str = "") -> Survey:
     title = (title or "").strip() or f"{batch.name}被评议部门（单位）整改成效评价"
+    if len(title) > TITLE_MAX:
+        raise ValidationError(f"调查标题不能超过 {TITLE_MAX} 个字")
+    if control_characters(title) or control_characters(reason):
+        raise ValidationError("调查标题或理由中含有不允许的控制字符")
     correction_start(campaign=batch.campaign, actor=actor, act=f"新建调查“{title}”", reason=reason)
     survey = Survey.objects.create(batch=batch, title=title)
     event_record(

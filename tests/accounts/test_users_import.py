@@ -370,3 +370,20 @@ def test_two_imports_of_the_same_sheet_at_once_create_each_account_once(monkeypa
     assert [line for line, _ in late.errors] == [2, 3, 4, 5] and late.new_accounts == []
     assert all("同时进行的另一次导入" in text for _, text in late.errors)
     assert User.objects.filter(username__startswith="m0").count() == 4
+
+
+def test_a_people_sheet_formatted_out_to_xfd_reads_and_a_broken_reference_is_a_file_error(
+    tmp_path,
+):
+    from tests.hotline.test_xlsx_limits import _cell, hand_made
+
+    def sheet(extra: str) -> bytes:
+        header = "".join(_cell(f"{'ABC'[i]}1", t) for i, t in enumerate(HEADER[:3]))
+        row = "".join(_cell(f"{'ABC'[i]}2", t) for i, t in enumerate(["wang", "王五", "人大代表"]))
+        xml = f'<sheetData><row r="1">{header}</row><row r="2">{row}{extra}</row></sheetData>'
+        return hand_made(tmp_path / "p.xlsx", xml).read_bytes()
+
+    (person,) = read_people(sheet('<c r="XFD2" s="1"/>'))
+    assert (person.line, person.username, person.problem) == (2, "wang", "")
+    with pytest.raises(PeopleFileError, match="第 2 行附近的内容无法读取"):
+        read_people(sheet(_cell("ZZZZZZ2", "x")))

@@ -188,3 +188,36 @@ def test_a_header_line_that_cannot_be_read_refuses_the_file(staff_client, evalua
     assert (
         "第一行（列名）无法读取：该行有 2001 列，超过 1000 列的上限。" in response.content.decode()
     )
+
+
+def _hand_made_xlsx(tmp_path, extra_cell: str) -> bytes:
+    """The header and one good row, the good row carrying `extra_cell` (sheet XML by hand:
+    what no spreadsheet program writes)."""
+    from tests.hotline.test_xlsx_limits import _cell, hand_made
+
+    header = "".join(_cell(f"{c}1", t) for c, t in (("A", "内容"), ("B", "日期")))
+    good = "".join(_cell(f"{c}2", t) for c, t in (("A", "放学太早。"), ("B", "2021-03-01")))
+    sheet = f'<sheetData><row r="1">{header}</row><row r="2">{good}{extra_cell}</row></sheetData>'
+    return hand_made(tmp_path / "s.xlsx", sheet).read_bytes()
+
+
+def test_xlsx_columns_formatted_out_to_xfd_do_not_make_a_row_too_wide(tmp_path):
+    rows = read_rows("s.xlsx", _hand_made_xlsx(tmp_path, '<c r="XFD2" s="1"/>'))
+
+    assert [(r.line, r.text, r.problem) for r in rows] == [(2, "放学太早。", "")]
+
+
+def test_an_xlsx_value_past_the_column_limit_is_a_bad_row(tmp_path):
+    from tests.hotline.test_xlsx_limits import _cell
+
+    rows = read_rows("s.xlsx", _hand_made_xlsx(tmp_path, _cell("XFD2", "远")))
+
+    assert [(r.line, r.problem) for r in rows] == [(2, "该行有 16384 列，超过 1000 列的上限")]
+
+
+def test_an_xlsx_reference_past_column_zzz_refuses_the_file_not_a_500(tmp_path):
+    """openpyxl raised ValueError for "ZZZZZZ2" while the rows were read."""
+    from tests.hotline.test_xlsx_limits import _cell
+
+    with pytest.raises(ImportFileError, match="第 2 行附近的内容无法读取"):
+        read_rows("s.xlsx", _hand_made_xlsx(tmp_path, _cell("ZZZZZZ2", "远")))

@@ -145,6 +145,25 @@ def test_staff_of_another_committee_cannot_see_the_board(client, batch):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("key_issue", ["a\x00b", "²", str(2**70), ""])
+def test_linking_a_theme_to_a_key_issue_id_that_is_no_number_is_a_404_not_a_500(
+    client, batch, key_issue
+):
+    """Found by the malformed-input walk: the id went straight into the lookup, which raised
+    ValueError for text and OverflowError for 2**70."""
+    ev = department(batch, "淄博市教育局")
+    theme = ThemeFactory(department=ev)
+    client.force_login(StaffFactory(organizer=batch.campaign.organizer))
+
+    response = client.post(
+        reverse("issues:theme", args=[batch.campaign.slug, theme.id]),
+        {"action": "link", "key_issue": key_issue},
+    )
+
+    assert response.status_code == 404
+    assert not theme.key_issues.exists()
+
+
 def test_staff_link_a_theme_to_a_key_issue(client, batch):
     ev = department(batch, "淄博市教育局")
     theme = ThemeFactory(department=ev)

@@ -89,3 +89,20 @@ def test_twenty_concurrent_identical_updates_create_one(published_plan):
     assert statuses == [302] * 20
     assert ProgressUpdate.objects.filter(plan=plan, text="同一条进展").count() == 1
     assert FormSubmission.objects.filter(token=data["form_token"]).count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("token", ["a\x00b" * 8, "短", "x" * 100_000])
+def test_a_form_token_we_never_issued_is_ignored_not_stored(client, published_plan, token):
+    """Found by the malformed-input walk on PostgreSQL: a token with a NUL reached the
+    FormSubmission insert (ValueError, a 500). A token not of our shape is no token: the
+    form is handled as one without it and nothing is claimed."""
+    plan = published_plan
+    client.force_login(plan.liaison)
+
+    response = client.post(
+        _update_url(plan), {"form_token": token, "text": "已完成排查。", "percent": "30"}
+    )
+
+    assert response.status_code in (200, 302)
+    assert not FormSubmission.objects.exists()

@@ -279,6 +279,36 @@ def test_staff_see_vote_totals_and_void_a_ballot_with_a_reason(client):
     assert ScoringEvent.objects.filter(action="public_vote.void", actor=staff).exists()
 
 
+@pytest.mark.parametrize("voter", ["a\x00b", "-1", "²", "a" * 100_000, ""])
+def test_voiding_a_vote_that_is_no_uuid_is_a_404_not_a_500(client, voter):
+    """Found by the malformed-input walk: the voter id went into a lookup on a UUID column,
+    whose ValidationError for anything else was a server error."""
+    staff, campaign, batch, (a,) = campaign_with_batch(1)
+    public_ballots(batch, staff, [{a: S}])
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("scoring:vote", args=[campaign.slug, 1]), {"voter": voter, "reason": "重复"}
+    )
+
+    assert response.status_code == 404
+    assert not PublicBallot.objects.filter(voided=True).exists()
+
+
+@pytest.mark.parametrize("evaluated", ["a\x00b", "²", str(2**70)])
+def test_a_research_score_for_a_department_id_that_is_no_number_is_a_404(client, evaluated):
+    staff, campaign, batch, (a,) = campaign_with_batch(1)
+    client.force_login(ResearcherFactory(organizer=campaign.organizer))
+
+    response = client.post(
+        reverse("scoring:research", args=[campaign.slug]),
+        {"evaluated": evaluated, "score": "90", "justification": "走访"},
+    )
+
+    assert response.status_code == 404
+    assert not ResearchScore.objects.exists()
+
+
 def test_staff_add_link_respondents_and_see_the_rate(client):
     staff, campaign, batch, _ = campaign_with_batch(1)
     survey = survey_create(batch=batch, title="评价", actor=staff)

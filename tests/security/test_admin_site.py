@@ -189,3 +189,15 @@ def test_english_on_finds_english_labels():
     html = '<h1>Model name</h1><img alt="Search"><td>guanli</td><td>/accounts/login/</td>'
 
     assert english_on(html, {"guanli"}) == ["Model", "name", "Search"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("department", ["zz", "²", "1,zz"])
+def test_an_add_form_prefilled_with_a_relation_that_is_no_id_starts_empty(client, department):
+    """Found by the malformed-input walk as an admin: /admin/accounts/user/add/?department=zz
+    made the department widget's lookup raise ValueError while the page was drawn."""
+    client.force_login(AdminFactory())
+
+    response = client.get(reverse("admin:accounts_user_add"), {"department": department})
+
+    assert response.status_code == 200

@@ -40,3 +40,16 @@ def test_a_long_filtered_audit_log_is_built_by_a_worker(
     assert all(c.data_type == "s" and c.quotePrefix for c in hostile)
     download = client.get(reverse("exports:job-download", args=[job.pk]))
     assert download.status_code == 200
+
+
+@pytest.mark.django_db
+def test_exporting_the_audit_log_with_a_filter_it_cannot_apply_goes_back_to_the_list(client):
+    """Found by the malformed-input walk as an admin: ?batch=zz on the export answered 500
+    (IncorrectLookupParameters); the list itself answers such a filter with ?e=1."""
+    client.force_login(AdminFactory())
+
+    response = client.get(reverse("admin:auditlog_logentry_export") + "?batch=zz")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:auditlog_logentry_changelist") + "?e=1"
+    assert not ExportJob.objects.exists()
