@@ -44,8 +44,8 @@ def test_staff_inbox_counts_match_the_lists_they_open(page):
         page.goto(f"{page.base_url}/staff/")
         item = page.locator(f'[data-inbox="{key}"]')
         count = int(item.locator("[data-count]").inner_text())
-        item.locator("a").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # count() does not wait: be on the list first
+            item.locator("a").click()
         seen[key] = (count, page.locator(rows).count())
         screenshot(page, f"inbox-target-{key}")
 
@@ -140,7 +140,8 @@ def test_liaison_inbox_counts_match_the_lists_they_open(page):
         page.goto(f"{page.base_url}/workspace/liaison/")
         item = page.locator(f'[data-inbox="{key}"]')
         count = int(item.locator("[data-count]").inner_text())
-        item.locator("a").click()
+        with page.expect_navigation():  # count() does not wait: be on the list first
+            item.locator("a").click()
         seen[key] = (count, page.locator("#inbox-list tbody tr td a").count())
         screenshot(page, f"inbox-liaison-{key}")
     assert seen == {"returned_updates": (1, 1), "due_measures": (2, 2)}
