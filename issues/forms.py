@@ -103,7 +103,9 @@ class RecordForm(forms.Form):
     district = forms.ModelChoiceField(
         label="所属区县（选填）", queryset=District.objects.all(), required=False
     )
-    submitted_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    submitted_on = forms.DateField(
+        label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     text = _text_field("内容")
     contact = forms.CharField(label="联系方式（选填，不公开）", max_length=100, required=False)
 

@@ -9,7 +9,6 @@ Permissions, all on the server:
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -527,7 +526,7 @@ def _answer_review(request, campaign, suggestion, answers, payload) -> HttpRespo
 def record(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = campaign_for_user(user=request.user, slug=slug)
     form = RecordForm(
-        request.POST or None, campaign=campaign, initial={"submitted_on": dt.date.today()}
+        request.POST or None, campaign=campaign, initial={"submitted_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         suggestion = services.suggestion_record(

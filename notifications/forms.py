@@ -29,8 +29,12 @@ class RobotForm(forms.ModelForm):
 
 class QuietHoursForm(forms.Form):
     start = forms.TimeField(
-        label="免打扰开始", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label="免打扰开始",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     end = forms.TimeField(
-        label="免打扰结束", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label="免打扰结束",
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )

@@ -4,6 +4,7 @@ abuse), deputies' workspace, and staff recording offline channels."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from accounts.models import DeputyLevel
@@ -221,3 +222,13 @@ def test_staff_record_each_offline_channel(client, evaluated, channel):
     assert suggestion.source_type == SourceType.ENTERPRISE
     assert suggestion.submitted_on == dt.date(2021, 3, 10)
     assert suggestion.submitted_by == staff
+
+
+@time_machine.travel(dt.datetime(2026, 11, 30, 17, tzinfo=dt.UTC), tick=False)
+def test_the_record_form_starts_at_todays_date_in_shanghai(client, evaluated):
+    """17:00 UTC is 01:00 the next day in Asia/Shanghai: the day staff are living in."""
+    client.force_login(StaffFactory(organizer=evaluated.campaign.organizer))
+
+    page = client.get(reverse("issues:record", args=[evaluated.campaign.slug])).content.decode()
+
+    assert 'value="2026-12-01"' in page and "2026-11-30" not in page
