@@ -17,6 +17,9 @@ from django.http import HttpRequest
 
 from .models import Channel
 
+# The channels people work in (SMS and the work chats first), for events that ask for action.
+WORK_CHANNELS = (Channel.INAPP, Channel.WECOM, Channel.DINGTALK, Channel.SMS, Channel.EMAIL)
+
 
 @dataclass(frozen=True)
 class EventType:

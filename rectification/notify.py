@@ -18,7 +18,7 @@ from notifications.services import notify, notify_contact
 LIAISON = (Role.LIAISON,)
 STAFF_AND_LIAISON = (Role.LIAISON, Role.STAFF)
 # Work arrives by chat and SMS: the department's robot first, then SMS, then email.
-WORK = (Channel.INAPP, Channel.WECOM, Channel.DINGTALK, Channel.SMS, Channel.EMAIL)
+WORK = events.WORK_CHANNELS
 GROUP = "整改落实"
 
 for event in (

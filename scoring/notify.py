@@ -15,7 +15,7 @@ from notifications.models import Channel
 from notifications.services import notify
 
 MEMBER = (Role.MEMBER,)
-WORK = (Channel.INAPP, Channel.WECOM, Channel.DINGTALK, Channel.SMS, Channel.EMAIL)
+WORK = events.WORK_CHANNELS
 
 events.register(
     events.EventType(
